@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { runMigrations } from './db/migrate.ts';
+import type { AppDeps } from './context.ts';
+import { systemActor } from './context.ts';
+import type { Logger } from './logger.ts';
+import { loadSecret } from './secrets.ts';
+import { countWards } from './domain/units/repository.ts';
+import { importUnitsGeoJson } from './domain/units/service.ts';
+import { DEFAULT_BOUNDARIES } from './domain/units/catalogue.ts';
+import { ensureFirstAdmin } from './domain/users/service.ts';
+
+export interface Registry {
+  deps: AppDeps;
+  database: Database;
+  close(): Promise<void>;
+}
+
+export function pgliteDirOf(config: Config): string {
+  return path.join(config.dataDir, 'pgdata');
+}
+
+export interface OpenRegistryOptions {
+  /** Tests: start an in-memory PGlite from this dump instead of the data folder. */
+  loadDataDir?: Blob;
+  /** Tests: an in-memory PGlite (fresh initdb when no loadDataDir). */
+  inMemory?: boolean;
+  /** Print the one-time admin password here (defaults to stdout). */
+  announce?: (text: string) => void;
+}
+
+/**
+ * Opens the database (PGlite in DATA_DIR/pgdata under an exclusive lock, or the PostgreSQL server of
+ * DATABASE_URL), applies pending migrations, and on first start loads the shipped wards and creates `admin`.
+ */
+export async function openRegistry(config: Config, logger: Logger, opts: OpenRegistryOptions = {}): Promise<Registry> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: opts.loadDataDir || opts.inMemory ? 'memory' : pgliteDirOf(config),
+    loadDataDir: opts.loadDataDir,
+  });
+  try {
+    const migrations = await runMigrations(database);
+    const who = { actor: systemActor(), requestId: 'bootstrap' };
+    if ((await countWards(database.db)) === 0) {
+      const geojson = JSON.parse(fs.readFileSync(DEFAULT_BOUNDARIES, 'utf8'));
+      const r = await importUnitsGeoJson(database.db, who, geojson);
+      logger.info({ wards: r.created }, 'loaded the shipped (schematic) ward boundaries');
+    }
+    await ensureFirstAdmin(database.db, config, opts.announce ?? ((t) => process.stdout.write(t)));
+    const deps: AppDeps = { config, db: database.db, engine: database.engine, logger, migrations, secret: loadSecret(config) };
+    return { deps, database, close: () => database.close() };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,170 @@
+import Joi from 'joi';
+import path from 'node:path';
+
+/**
+ * All configuration, read from the environment exactly once and validated here.
+ * Nothing else in the code base reads `process.env`: pass a Config around instead.
+ */
+export interface RoundRange {
+  from: number;
+  to: number;
+  set: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  adminPassword: string | null;
+  sessionSecret: string | null;
+  bodyLimit: string;
+  uploadLimitBytes: number;
+  trustProxy: boolean;
+  cookieSecure: boolean;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  tokenTtlHours: number;
+  loginRateLimit: number;
+  districtCode: string;
+  roundMin: number;
+  roundMax: number;
+  /** Which criteria set classifies which review round, per standard (domain.md §2–3). */
+  criteriaRounds: { city: RoundRange[]; national: RoundRange[] };
+  tileUrl: string | null;
+  tileAttribution: string;
+  importMemoryMb: number;
+  importTimeoutSeconds: number;
+  importMaxUncompressedMb: number;
+  demoMode: boolean;
+  demoPassword: string | null;
+  /** Absolute path of the built client (Vite output). */
+  clientDir: string;
+}
+
+const roundRange = Joi.object({
+  from: Joi.number().integer().min(2000).max(2100).required(),
+  to: Joi.number().integer().min(Joi.ref('from')).max(2100).required(),
+  set: Joi.string().pattern(/^[a-z0-9-]+$/).required(),
+});
+
+const DEFAULT_CRITERIA_ROUNDS = JSON.stringify({
+  city: [
+    { from: 2015, to: 2018, set: 'hcm-2016-2018' },
+    { from: 2019, to: 2020, set: 'hcm-2019-2020' },
+  ],
+  national: [{ from: 2015, to: 2020, set: 'vn-2016-2020' }],
+});
+
+const schema = Joi.object({
+  PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  HOST: Joi.string().hostname().default('0.0.0.0'),
+  DATA_DIR: Joi.string().default('./data'),
+  DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .allow('')
+    .default(''),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  ADMIN_PASSWORD: Joi.string().min(10).allow('').default(''),
+  SESSION_SECRET: Joi.string().min(32).allow('').default(''),
+  BODY_LIMIT: Joi.string().pattern(/^\d+(b|kb|mb)$/i).default('1mb'),
+  UPLOAD_LIMIT_MB: Joi.number().integer().min(1).max(500).default(25),
+  TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
+  COOKIE_SECURE: Joi.boolean().truthy('1').falsy('0').default(false),
+  SESSION_IDLE_MINUTES: Joi.number().integer().min(1).max(24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: Joi.number().integer().min(1).max(24 * 30).default(12),
+  TOKEN_TTL_HOURS: Joi.number().integer().min(1).max(24 * 365).default(24 * 30),
+  LOGIN_RATE_LIMIT: Joi.number().integer().min(1).max(10000).default(10),
+  DISTRICT_CODE: Joi.string().pattern(/^\d{3}$/).default('761'),
+  ROUND_MIN: Joi.number().integer().min(2000).max(2100).default(2015),
+  ROUND_MAX: Joi.number().integer().min(Joi.ref('ROUND_MIN')).max(2045).default(2020),
+  CRITERIA_ROUNDS: Joi.string().default(DEFAULT_CRITERIA_ROUNDS),
+  TILE_URL: Joi.string()
+    .pattern(/^(off|https?:\/\/.+)$/)
+    .allow('')
+    .default(''),
+  TILE_ATTRIBUTION: Joi.string().allow('').default(''),
+  IMPORT_MEMORY_MB: Joi.number().integer().min(64).max(8192).default(256),
+  IMPORT_TIMEOUT_SECONDS: Joi.number().integer().min(5).max(3600).default(300),
+  IMPORT_MAX_UNCOMPRESSED_MB: Joi.number().integer().min(1).max(4096).default(400),
+  DEMO_MODE: Joi.boolean().truthy('1').falsy('0').default(false),
+  DEMO_PASSWORD: Joi.string().min(10).allow('').default(''),
+  CLIENT_DIR: Joi.string().default('./dist/client'),
+});
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: { key: string; message: string }[]) {
+    super(
+      'Cấu hình không hợp lệ / Invalid configuration:\n' +
+        problems.map((p) => `  - ${p.key}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const KNOWN_KEYS = Object.keys(schema.describe().keys);
+
+/** Validates the environment; throws ConfigError naming every bad key at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of KNOWN_KEYS) {
+    const value = env[key];
+    if (value !== undefined) input[key] = value;
+  }
+  const { value, error } = schema.validate(input, { abortEarly: false, convert: true });
+  const problems: { key: string; message: string }[] = [];
+  if (error) {
+    for (const d of error.details) problems.push({ key: String(d.path[0]), message: d.message });
+  }
+  let criteriaRounds: Config['criteriaRounds'] | null = null;
+  if (!problems.some((p) => p.key === 'CRITERIA_ROUNDS')) {
+    try {
+      const parsed = JSON.parse(value.CRITERIA_ROUNDS);
+      const check = Joi.object({
+        city: Joi.array().items(roundRange).min(1).required(),
+        national: Joi.array().items(roundRange).min(1).required(),
+      }).validate(parsed, { abortEarly: false });
+      if (check.error) problems.push({ key: 'CRITERIA_ROUNDS', message: check.error.message });
+      else criteriaRounds = check.value;
+    } catch {
+      problems.push({ key: 'CRITERIA_ROUNDS', message: 'must be JSON: {"city":[{"from","to","set"}],"national":[…]}' });
+    }
+  }
+  if (problems.length > 0 || !criteriaRounds) throw new ConfigError(problems);
+
+  return {
+    port: value.PORT,
+    host: value.HOST,
+    dataDir: path.resolve(value.DATA_DIR),
+    databaseUrl: value.DATABASE_URL || null,
+    logLevel: value.LOG_LEVEL,
+    adminPassword: value.ADMIN_PASSWORD || null,
+    sessionSecret: value.SESSION_SECRET || null,
+    bodyLimit: value.BODY_LIMIT,
+    uploadLimitBytes: value.UPLOAD_LIMIT_MB * 1024 * 1024,
+    trustProxy: value.TRUST_PROXY,
+    cookieSecure: value.COOKIE_SECURE,
+    sessionIdleMinutes: value.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: value.SESSION_ABSOLUTE_HOURS,
+    tokenTtlHours: value.TOKEN_TTL_HOURS,
+    loginRateLimit: value.LOGIN_RATE_LIMIT,
+    districtCode: value.DISTRICT_CODE,
+    roundMin: value.ROUND_MIN,
+    roundMax: value.ROUND_MAX,
+    criteriaRounds,
+    tileUrl: value.TILE_URL && value.TILE_URL !== 'off' ? value.TILE_URL : null,
+    tileAttribution: value.TILE_ATTRIBUTION,
+    importMemoryMb: value.IMPORT_MEMORY_MB,
+    importTimeoutSeconds: value.IMPORT_TIMEOUT_SECONDS,
+    importMaxUncompressedMb: value.IMPORT_MAX_UNCOMPRESSED_MB,
+    demoMode: value.DEMO_MODE,
+    demoPassword: value.DEMO_PASSWORD || null,
+    clientDir: path.resolve(value.CLIENT_DIR),
+  };
+}
+
+/** Test and script helper: a config with overrides on top of defaults (no process.env). */
+export function configFor(overrides: Record<string, string> = {}): Config {
+  return loadConfig(overrides);
+}

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import * as schema from './schema.ts';
+import { acquireFolderLock, type FolderLock } from './lock.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything a repository can run SQL on: the database or an open transaction. */
+export type Executor = Db | Tx;
+export type Engine = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  engine: Engine;
+  close(): Promise<void>;
+  /** PGlite only: the instance, for dumps in tests. */
+  pglite?: PGlite;
+}
+
+/*
+ * Both drivers must hand back the same JS types. pg returns int8 (count(*), bigint) and numeric as strings, PGlite
+ * as numbers: map both to numbers (our bigints are money amounts in VND, far below 2^53). `date` stays 'YYYY-MM-DD'
+ * on both, so no time zone shifts a survey date.
+ */
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+const toNumber = (v: string) => (v === null ? null : Number(v));
+const keep = (v: string) => v;
+
+export interface OpenOptions {
+  databaseUrl?: string | null;
+  /** PGlite data folder; 'memory' for an in-memory database (tests). */
+  pgliteDir?: string;
+  /** Start an in-memory PGlite from a dump (tests: skips initdb). */
+  loadDataDir?: Blob;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+          if (oid === INT8 || oid === NUMERIC) return toNumber;
+          if (oid === DATE) return keep;
+          return pg.types.getTypeParser(oid, format);
+        }) as typeof pg.types.getTypeParser,
+      },
+    });
+    // Fail fast with a clear message instead of at the first request.
+    const client = await pool.connect();
+    client.release();
+    const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+    return { db, engine: 'postgres', close: () => pool.end() };
+  }
+
+  const dir = opts.pgliteDir ?? 'memory';
+  let lock: FolderLock | null = null;
+  if (dir !== 'memory') {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    lock = acquireFolderLock(dir);
+  }
+  try {
+    const pglite = await PGlite.create(dir === 'memory' ? undefined : dir, {
+      parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: keep },
+      loadDataDir: opts.loadDataDir,
+    });
+    const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
+    let closed = false;
+    return {
+      db,
+      engine: 'pglite',
+      pglite,
+      async close() {
+        if (closed) return;
+        closed = true;
+        try {
+          await pglite.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+/** Rows of a raw query, the same shape on both drivers. */
+export async function queryRows<T>(db: Executor, query: import('drizzle-orm').SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

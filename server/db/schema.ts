@@ -1,0 +1,252 @@
+/**
+ * The one Drizzle schema (PostgreSQL; the same on PGlite and on a server). Migrations are generated from it by
+ * drizzle-kit into server/db/migrations and only ever appended to.
+ * Document-shaped parts (members, indicator answers, classification results) are JSONB.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+// ── Administrative units ────────────────────────────────────────────────────────────────────────────────────
+export const provinces = pgTable('provinces', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+});
+
+export const districts = pgTable('districts', {
+  code: text('code').primaryKey(),
+  provinceCode: text('province_code').notNull().references(() => provinces.code),
+  name: text('name').notNull(),
+});
+
+export const wards = pgTable(
+  'wards',
+  {
+    code: text('code').primaryKey(),
+    districtCode: text('district_code').notNull().references(() => districts.code),
+    name: text('name').notNull(),
+    /** GeoJSON geometry (Polygon or MultiPolygon, WGS84) or null when only the code list is known. */
+    geometry: jsonb('geometry'),
+    /** 'schematic' for the shipped demo boundaries, 'official' once a district loads its own. */
+    boundary: text('boundary'),
+    validFrom: date('valid_from', { mode: 'string' }),
+    validTo: date('valid_to', { mode: 'string' }),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('wards_district_idx').on(t.districtCode)],
+);
+
+/** Total households per ward and round: the denominator of every rate (population statistics, domain.md §4). */
+export const wardTotals = pgTable(
+  'ward_totals',
+  {
+    wardCode: text('ward_code').notNull().references(() => wards.code),
+    round: smallint('round').notNull(),
+    households: integer('households').notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [primaryKey({ columns: [t.wardCode, t.round] }), check('ward_totals_households_check', sql`${t.households} >= 0`)],
+);
+
+// ── Accounts ────────────────────────────────────────────────────────────────────────────────────────────────
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ['admin', 'district', 'ward'] }).notNull(),
+    districtCode: text('district_code').references(() => districts.code),
+    wardCode: text('ward_code').references(() => wards.code),
+    disabled: boolean('disabled').notNull().default(false),
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_username_idx').on(t.username),
+    check('users_role_check', sql`${t.role} in ('admin','district','ward')`),
+    check('users_ward_scope_check', sql`(${t.role} <> 'ward') or (${t.wardCode} is not null)`),
+  ],
+);
+
+/** Browser sessions and API tokens. Only an HMAC of the secret is stored, so a database dump holds no usable token. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind', { enum: ['session', 'token'] }).notNull(),
+    csrfToken: text('csrf_token'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('sessions_token_hash_idx').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
+);
+
+/** Append-only: who did what to which record, before and after, written in the same transaction as the change. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: ts('at').notNull().defaultNow(),
+    actorId: uuid('actor_id'),
+    actorUsername: text('actor_username'),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id'),
+    wardCode: text('ward_code'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    requestId: text('request_id'),
+    meta: jsonb('meta'),
+  },
+  (t) => [index('audit_entity_idx').on(t.entity, t.entityId), index('audit_ward_idx').on(t.wardCode)],
+);
+
+// ── Criteria ────────────────────────────────────────────────────────────────────────────────────────────────
+/** A versioned criteria set (domain.md §2–3, §7): lines, indicators and the rule are data, never constants. */
+export const criteriaSets = pgTable(
+  'criteria_sets',
+  {
+    id: text('id').notNull(),
+    version: integer('version').notNull(),
+    standard: text('standard', { enum: ['national', 'city'] }).notNull(),
+    nameVi: text('name_vi').notNull(),
+    nameEn: text('name_en').notNull(),
+    legalSource: text('legal_source').notNull(),
+    incomeUnit: text('income_unit', { enum: ['month', 'year'] }).notNull(),
+    /** { urban: { poor, nearPoor, average? }, rural: {...} } or { all: {...} } when the set has one line. */
+    lines: jsonb('lines').notNull(),
+    /** [{ code, dimension, vi, en, weight }] */
+    indicators: jsonb('indicators').notNull(),
+    /** { kind: 'count', cutoff } or { kind: 'score', cutoff } */
+    rule: jsonb('rule').notNull(),
+    provisional: boolean('provisional').notNull().default(false),
+    note: text('note'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    createdBy: text('created_by'),
+  },
+  (t) => [primaryKey({ columns: [t.id, t.version] })],
+);
+
+// ── Households and assessments ──────────────────────────────────────────────────────────────────────────────
+export const households = pgTable(
+  'households',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    wardCode: text('ward_code')
+      .notNull()
+      .references(() => wards.code),
+    householdCode: text('household_code').notNull(),
+    address: text('address').notNull().default(''),
+    area: text('area', { enum: ['urban', 'rural'] }).notNull(),
+    headName: text('head_name').notNull(),
+    headIdNumber: text('head_id_number'),
+    members: jsonb('members').notNull().default(sql`'[]'::jsonb`),
+    status: text('status', { enum: ['active', 'archived'] }).notNull().default('active'),
+    archivedReason: text('archived_reason'),
+    /** Lower-case, diacritics-free name + code + address, so "nguyen van a" finds "Nguyễn Văn A". */
+    searchText: text('search_text').notNull().default(''),
+    version: integer('version').notNull().default(1),
+    /**
+     * Which rounds the household was on each list, one bit per round (bit 0 = ROUND_MIN). Kept in the same
+     * transaction as every assessment write, so the rates report is one scan with no per-household history join.
+     */
+    cityPoorMask: integer('city_poor_mask').notNull().default(0),
+    cityNearPoorMask: integer('city_near_poor_mask').notNull().default(0),
+    nationalPoorMask: integer('national_poor_mask').notNull().default(0),
+    nationalNearPoorMask: integer('national_near_poor_mask').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    createdBy: text('created_by'),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [
+    uniqueIndex('households_ward_code_idx').on(t.wardCode, t.householdCode),
+    check('households_area_check', sql`${t.area} in ('urban','rural')`),
+    check('households_status_check', sql`${t.status} in ('active','archived')`),
+  ],
+);
+
+export const assessments = pgTable(
+  'assessments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    householdId: uuid('household_id')
+      .notNull()
+      .references(() => households.id),
+    round: smallint('round').notNull(),
+    incomeAmount: bigint('income_amount', { mode: 'number' }).notNull(),
+    incomePer: text('income_per', { enum: ['month', 'year'] }).notNull(),
+    /** Indicator codes the household is deprived of (after deriving flags from facts). */
+    deprivations: jsonb('deprivations').notNull().default(sql`'[]'::jsonb`),
+    /** Facts the survey gave (floor area, members count…) from which flags were derived. */
+    facts: jsonb('facts').notNull().default(sql`'{}'::jsonb`),
+    surveyor: text('surveyor'),
+    surveyedAt: date('surveyed_at', { mode: 'string' }),
+    source: text('source').notNull().default('manual'),
+    importId: uuid('import_id'),
+    /** Classification under each applicable set: { city: {setId, version, category, ...}, national: {...} } */
+    results: jsonb('results').notNull(),
+    cityCategory: text('city_category'),
+    nationalCategory: text('national_category'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('assessments_household_round_idx').on(t.householdId, t.round),
+    index('assessments_round_idx').on(t.round),
+    check('assessments_income_check', sql`${t.incomeAmount} >= 0`),
+  ],
+);
+
+// ── Imports ─────────────────────────────────────────────────────────────────────────────────────────────────
+export const imports = pgTable(
+  'imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    username: text('username').notNull(),
+    /** Scope of the importing user at upload time: null = whole district/admin. */
+    wardCode: text('ward_code'),
+    fileName: text('file_name').notNull(),
+    sha256: text('sha256').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    status: text('status').notNull().default('queued'),
+    progress: jsonb('progress').notNull().default(sql`'{"processedRows":0,"totalRows":null}'::jsonb`),
+    summary: jsonb('summary'),
+    errors: jsonb('errors').notNull().default(sql`'[]'::jsonb`),
+    errorCount: integer('error_count').notNull().default(0),
+    failure: jsonb('failure'),
+    skipInvalid: boolean('skip_invalid'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    committedAt: ts('committed_at'),
+  },
+  (t) => [index('imports_user_idx').on(t.userId)],
+);

@@ -1,0 +1,104 @@
+import crypto from 'node:crypto';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../context.ts';
+import { AppError, errors } from '../../errors.ts';
+import { inTransaction } from '../../db/tx.ts';
+import { recordAudit } from '../audit/repository.ts';
+import { DUMMY_HASH, verifyPassword } from './passwords.ts';
+import * as repo from './repository.ts';
+
+export interface AuthDeps {
+  db: Db;
+  config: Config;
+  secret: Buffer;
+}
+
+export function actorOf(user: repo.UserRow): Actor {
+  return {
+    userId: user.id,
+    username: user.username,
+    role: user.role,
+    districtCode: user.districtCode,
+    wardCode: user.wardCode,
+    mustChangePassword: user.mustChangePassword,
+  };
+}
+
+const invalidCredentials = () =>
+  new AppError('INVALID_CREDENTIALS', 401, {
+    vi: 'Tên đăng nhập hoặc mật khẩu không đúng',
+    en: 'Wrong username or password',
+  });
+
+/** Checks a username and password; audits failures (without the password). Same work for unknown users. */
+export async function checkCredentials(deps: AuthDeps, username: string, password: string, requestId: string): Promise<repo.UserRow> {
+  const user = await repo.findUserByUsername(deps.db, username);
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok || user.disabled) {
+    await recordAudit(deps.db, { actor: null, requestId, username }, {
+      action: 'login_failed',
+      entity: 'user',
+      entityId: user?.id ?? null,
+      meta: { reason: !user ? 'unknown_user' : user.disabled && ok ? 'disabled' : 'wrong_password' },
+    });
+    throw invalidCredentials();
+  }
+  return user;
+}
+
+export interface IssuedSession {
+  token: string;
+  csrfToken: string | null;
+  expiresAt: Date;
+  user: repo.UserRow;
+}
+
+/** Creates a browser session (kind 'session', with a CSRF token) or an API token (kind 'token'). */
+export async function issueSession(deps: AuthDeps, user: repo.UserRow, kind: 'session' | 'token', requestId: string): Promise<IssuedSession> {
+  const token = crypto.randomBytes(32).toString('base64url');
+  const csrfToken = kind === 'session' ? crypto.randomBytes(24).toString('base64url') : null;
+  const now = Date.now();
+  const ttlMs = kind === 'session' ? deps.config.sessionAbsoluteHours * 3600_000 : deps.config.tokenTtlHours * 3600_000;
+  const expiresAt = new Date(now + ttlMs);
+  await inTransaction(deps.db, async (tx) => {
+    await repo.insertSession(tx, { tokenHash: repo.hashToken(deps.secret, token), userId: user.id, kind, csrfToken, expiresAt });
+    await recordAudit(tx, { actor: actorOf(user), requestId }, { action: 'login', entity: 'user', entityId: user.id, meta: { kind } });
+  });
+  return { token, csrfToken, expiresAt, user };
+}
+
+export interface ResolvedSession {
+  actor: Actor;
+  sessionId: string;
+  kind: 'session' | 'token';
+  csrfToken: string | null;
+  expiresAt: Date;
+}
+
+/**
+ * Resolves a presented token to its actor, enforcing the absolute expiry, the idle timeout for browser sessions
+ * and the user's disabled flag at every request (disabling a user kills its sessions at the next request).
+ */
+export async function resolveSession(deps: AuthDeps, token: string, kind: 'session' | 'token'): Promise<ResolvedSession> {
+  const found = await repo.findLiveSession(deps.db, repo.hashToken(deps.secret, token));
+  if (!found || found.session.kind !== kind) throw errors.unauthenticated();
+  const { session, user } = found;
+  const now = new Date();
+  const idleMs = deps.config.sessionIdleMinutes * 60_000;
+  const idleExpired = kind === 'session' && now.getTime() - session.lastSeenAt.getTime() > idleMs;
+  if (user.disabled || now >= session.expiresAt || idleExpired) {
+    await repo.revokeSession(deps.db, session.id);
+    throw errors.unauthenticated();
+  }
+  // Touch at most once a minute: keeps the idle clock right without a write per request.
+  if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await repo.touchSession(deps.db, session.id, now);
+  return { actor: actorOf(user), sessionId: session.id, kind, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+}
+
+export async function logout(deps: AuthDeps, sessionId: string, actor: Actor, requestId: string): Promise<void> {
+  await inTransaction(deps.db, async (tx) => {
+    await repo.revokeSession(tx, sessionId);
+    await recordAudit(tx, { actor, requestId }, { action: 'logout', entity: 'user', entityId: actor.userId });
+  });
+}

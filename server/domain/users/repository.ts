@@ -1,0 +1,74 @@
+import crypto from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { sessions, users } from '../../db/schema.ts';
+import type { Executor } from '../../db/client.ts';
+
+export type UserRow = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+
+export async function countUsers(exec: Executor): Promise<number> {
+  const [r] = await exec.select({ n: sql<number>`count(*)::int` }).from(users);
+  return r?.n ?? 0;
+}
+
+export async function findUserByUsername(exec: Executor, username: string): Promise<UserRow | null> {
+  const [r] = await exec.select().from(users).where(eq(users.username, username));
+  return r ?? null;
+}
+
+export async function findUserById(exec: Executor, id: string): Promise<UserRow | null> {
+  const [r] = await exec.select().from(users).where(eq(users.id, id));
+  return r ?? null;
+}
+
+export async function listUsers(exec: Executor): Promise<UserRow[]> {
+  return exec.select().from(users).orderBy(users.username);
+}
+
+export async function insertUser(exec: Executor, values: typeof users.$inferInsert): Promise<UserRow> {
+  const [r] = await exec.insert(users).values(values).returning();
+  return r!;
+}
+
+export async function updateUser(exec: Executor, id: string, values: Partial<typeof users.$inferInsert>): Promise<UserRow> {
+  const [r] = await exec
+    .update(users)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(users.id, id))
+    .returning();
+  return r!;
+}
+
+export function hashToken(secret: Buffer, token: string): string {
+  return crypto.createHmac('sha256', secret).update(token).digest('base64url');
+}
+
+export async function insertSession(exec: Executor, values: typeof sessions.$inferInsert): Promise<SessionRow> {
+  const [r] = await exec.insert(sessions).values(values).returning();
+  return r!;
+}
+
+/** A live (not revoked) session or token with its user. Expiry is checked by the caller, who knows the policy. */
+export async function findLiveSession(exec: Executor, tokenHash: string): Promise<{ session: SessionRow; user: UserRow } | null> {
+  const [r] = await exec
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)));
+  return r ?? null;
+}
+
+export async function touchSession(exec: Executor, id: string, at: Date): Promise<void> {
+  await exec.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.id, id));
+}
+
+export async function revokeSession(exec: Executor, id: string): Promise<void> {
+  await exec.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+}
+
+export async function revokeUserSessions(exec: Executor, userId: string): Promise<void> {
+  await exec
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+}

@@ -1,0 +1,76 @@
+import crypto from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Actor, AppDeps, Ctx, Role } from '../context.ts';
+import { AppError, errors } from '../errors.ts';
+import { resolveSession, type ResolvedSession } from '../domain/users/auth-service.ts';
+
+export const SESSION_COOKIE = 'shn_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: ResolvedSession;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function bearerToken(req: Request): string | null {
+  const h = req.headers.authorization;
+  if (!h) return null;
+  const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(h.trim());
+  if (!match) throw errors.unauthenticated();
+  return match[1]!;
+}
+
+/**
+ * Resolves the caller from `Authorization: Bearer <token>` (scripts; no CSRF needed) or the session cookie
+ * (browser). Cookie-authenticated state-changing requests must echo the session's CSRF token in X-CSRF-Token
+ * (synchronizer token), so another site cannot make the browser act for the user.
+ */
+export function authenticate(deps: AppDeps): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const bearer = bearerToken(req);
+    if (bearer) {
+      req.auth = await resolveSession(deps, bearer, 'token');
+      return next();
+    }
+    const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    if (cookie) {
+      try {
+        req.auth = await resolveSession(deps, cookie, 'session');
+      } catch (err) {
+        // An expired cookie on a public route (login) must not block it; protected routes re-check below.
+        if (!(err instanceof AppError)) throw err;
+        return next();
+      }
+      if (!SAFE_METHODS.has(req.method)) {
+        const sent = String(req.headers[CSRF_HEADER] ?? '');
+        const expected = req.auth.csrfToken ?? '';
+        const ok = sent.length === expected.length && expected.length > 0 && crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+        if (!ok) throw new AppError('CSRF_FAILED', 403, { vi: 'Thiếu hoặc sai mã chống giả mạo (CSRF)', en: 'Missing or wrong CSRF token' });
+      }
+    }
+    next();
+  };
+}
+
+/** The authenticated actor, or 401. Users who must change their password may only do that. */
+export function requireActor(req: Request, opts: { allowPasswordChange?: boolean } = {}): Actor {
+  const actor = req.auth?.actor;
+  if (!actor) throw errors.unauthenticated();
+  if (actor.mustChangePassword && !opts.allowPasswordChange) {
+    throw new AppError('PASSWORD_CHANGE_REQUIRED', 403, {
+      vi: 'Bạn cần đổi mật khẩu trước khi tiếp tục',
+      en: 'You must change your password before continuing',
+    });
+  }
+  return actor;
+}
+
+/** Builds the service context for a request; refuses roles not listed (403). */
+export function ctxOf(req: Request, deps: AppDeps, roles?: Role[]): Ctx {
+  const actor = requireActor(req);
+  if (roles && !roles.includes(actor.role)) throw errors.forbidden();
+  return { db: deps.db, engine: deps.engine, config: deps.config, actor, requestId: String(req.id), logger: deps.logger };
+}

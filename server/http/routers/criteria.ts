@@ -1,0 +1,7 @@
+import { Router } from 'express';
+import type { AppDeps } from '../../context.ts';
+
+// Placeholder: routes of this area are added by its issue.
+export function criteriaRouter(_deps: AppDeps): Router {
+  return Router();
+}

@@ -1,0 +1,59 @@
+import Joi from 'joi';
+import { errors, type ErrorDetail } from '../errors.ts';
+
+/**
+ * joi validates every body, query and imported row. Its messages are English; the Vietnamese one comes from this
+ * table, keyed by joi's error type, so every refusal carries both languages and the field path.
+ */
+const VI: Record<string, (c: Joi.Context) => string> = {
+  'any.required': () => 'Bắt buộc phải nhập',
+  'any.unknown': () => 'Trường này không được phép',
+  'object.unknown': () => 'Trường này không được phép gửi lên',
+  'any.only': (c) => `Phải là một trong: ${(c.valids ?? []).join(', ')}`,
+  'any.invalid': () => 'Giá trị không được chấp nhận',
+  'string.base': () => 'Phải là chuỗi ký tự',
+  'string.empty': () => 'Không được để trống',
+  'string.min': (c) => `Tối thiểu ${c.limit} ký tự`,
+  'string.max': (c) => `Tối đa ${c.limit} ký tự`,
+  'string.length': (c) => `Phải đúng ${c.limit} ký tự`,
+  'string.pattern.base': () => 'Sai định dạng',
+  'string.pattern.name': (c) => `Sai định dạng (${c.name})`,
+  'string.guid': () => 'Mã định danh không hợp lệ',
+  'string.isoDate': () => 'Ngày không hợp lệ (YYYY-MM-DD)',
+  'number.base': () => 'Phải là số',
+  'number.integer': () => 'Phải là số nguyên',
+  'number.min': (c) => `Không được nhỏ hơn ${c.limit}`,
+  'number.max': (c) => `Không được lớn hơn ${c.limit}`,
+  'number.unsafe': () => 'Số quá lớn',
+  'boolean.base': () => 'Phải là đúng/sai (true/false)',
+  'array.base': () => 'Phải là danh sách',
+  'array.max': (c) => `Tối đa ${c.limit} phần tử`,
+  'array.min': (c) => `Tối thiểu ${c.limit} phần tử`,
+  'array.unique': () => 'Có phần tử bị trùng',
+  'array.includesRequiredUnknowns': () => 'Thiếu phần tử bắt buộc',
+  'object.base': () => 'Phải là một đối tượng',
+  'date.base': () => 'Ngày không hợp lệ',
+  'date.format': () => 'Ngày không hợp lệ',
+  'date.max': () => 'Ngày không được ở tương lai',
+  'object.missing': () => 'Thiếu một trong các trường bắt buộc',
+  'object.xor': () => 'Chỉ được nhập một trong các trường',
+  'object.with': () => 'Thiếu trường đi kèm',
+};
+
+export function joiDetails(error: Joi.ValidationError, prefix = ''): ErrorDetail[] {
+  return error.details.map((d) => {
+    const path = [prefix, ...d.path.map(String)].filter(Boolean).join('.');
+    const vi = VI[d.type]?.(d.context ?? {}) ?? 'Giá trị không hợp lệ';
+    const en = d.message.replace(/^"[^"]*" /, '');
+    return { path, code: d.type, message: { vi, en } };
+  });
+}
+
+/** Validates and converts `value`; throws VALIDATION_FAILED listing every problem with its field path. */
+export function validate<T>(schema: Joi.Schema<T>, value: unknown, prefix = ''): T {
+  const result = schema.validate(value, { abortEarly: false, convert: true, stripUnknown: false });
+  if (result.error) throw errors.validation(joiDetails(result.error, prefix));
+  return result.value as T;
+}
+
+export { Joi };
