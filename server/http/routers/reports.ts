@@ -1,7 +1,58 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { AppDeps } from '../../context.ts';
+import { ctxOf } from '../auth.ts';
+import { validate } from '../validate.ts';
+import { ratesQuery, totalBody, totalParams, totalsQuery, trendQuery } from '../schemas/reports.ts';
+import { presentRatesReport, presentTrendReport, presentWardTotal } from '../presenters/reports.ts';
+import { ratesReport, trendReport } from '../../domain/reports/service.ts';
+import { exportRatesWorkbook } from '../../domain/reports/export-service.ts';
+import { listScopedWardTotals, setWardTotal } from '../../domain/units/totals-service.ts';
+import type { Standard } from '../../domain/reports/rules.ts';
 
-// Placeholder: routes of this area are added by its issue.
-export function reportsRouter(_deps: AppDeps): Router {
-  return Router();
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function startDownload(res: Response, fileName: string): void {
+  res.status(200);
+  res.setHeader('Content-Type', XLSX);
+  res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
+}
+
+/** Rates report, trend, their exports, and the totals (denominators) they divide by. See docs/reports.md. */
+export function reportsRouter(deps: AppDeps): Router {
+  const r = Router();
+  const c = deps.config;
+
+  r.get('/units/totals', async (req, res) => {
+    const ctx = ctxOf(req, deps);
+    const q = validate<{ round: number }>(totalsQuery(c), req.query);
+    res.json({ round: q.round, data: (await listScopedWardTotals(ctx, q.round)).map(presentWardTotal) });
+  });
+
+  r.put('/units/:wardCode/totals/:round', async (req, res) => {
+    const ctx = ctxOf(req, deps, ['admin', 'district']);
+    const p = validate<{ wardCode: string; round: number }>(totalParams(c), req.params);
+    const body = validate<{ households: number }>(totalBody, req.body);
+    res.json(presentWardTotal(await setWardTotal(ctx, p.wardCode, p.round, body.households)));
+  });
+
+  r.get('/reports/rates', async (req, res) => {
+    const ctx = ctxOf(req, deps);
+    const q = validate<{ round: number; standard: Standard }>(ratesQuery(c), req.query);
+    res.json(presentRatesReport(await ratesReport(ctx, q)));
+  });
+
+  r.get('/reports/trend', async (req, res) => {
+    const ctx = ctxOf(req, deps);
+    const q = validate<{ from: number; to: number; standard: Standard }>(trendQuery(c), req.query);
+    res.json(presentTrendReport(await trendReport(ctx, q)));
+  });
+
+  r.get('/reports/rates.xlsx', async (req, res) => {
+    const ctx = ctxOf(req, deps);
+    const q = validate<{ round: number; standard: Standard }>(ratesQuery(c), req.query);
+    startDownload(res, `ty-le-ho-ngheo-${q.round}-${q.standard}.xlsx`);
+    await exportRatesWorkbook(ctx, q, res);
+  });
+
+  return r;
 }

@@ -1,0 +1,26 @@
+/** joi schemas of the reports area (rates, trend, totals). Round bounds come from the config (ROUND_MIN..ROUND_MAX). */
+import type { Config } from '../../config.ts';
+import { Joi } from '../validate.ts';
+
+const standard = Joi.string().valid('city', 'national').default('city');
+const round = (c: Config) => Joi.number().integer().min(c.roundMin).max(c.roundMax);
+
+export const ratesQuery = (c: Config) => Joi.object({ round: round(c).required(), standard });
+
+export const trendQuery = (c: Config) =>
+  Joi.object({
+    from: round(c).default(c.roundMin),
+    to: round(c).min(Joi.ref('from')).default(c.roundMax),
+    standard,
+  });
+
+export const totalsQuery = (c: Config) => Joi.object({ round: round(c).required() });
+
+export const totalParams = (c: Config) =>
+  Joi.object({
+    wardCode: Joi.string().pattern(/^\d{5}$/).required(),
+    round: round(c).required(),
+  });
+
+/** Households of a ward: Quận 12 wards hold 5–20k; the bound only stops typing slips. */
+export const totalBody = Joi.object({ households: Joi.number().integer().min(0).max(10_000_000).required() });

@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import { buildRateRow, changePp, countRound, divRoundHalfAway, emptyCounts, percent, sumTotals, type MaskGroup } from '../../server/domain/reports/rules.ts';
+
+describe('report rules: rounding, rates, reconciliation', () => {
+  it('rounds half away from zero in exact integers', () => {
+    expect(divRoundHalfAway(5n, 2n)).to.equal(3n);
+    expect(divRoundHalfAway(-5n, 2n)).to.equal(-3n);
+    expect(divRoundHalfAway(7n, 3n)).to.equal(2n);
+    expect(divRoundHalfAway(0n, 9n)).to.equal(0n);
+  });
+
+  it('percent: 2 decimals, half-up, exact where floats are not', () => {
+    // Quận 12 end of 2017 (domain.md §6): 2,041 poor of ~116,000 households = 1.76 %.
+    expect(percent(2041, 116_000)).to.equal(1.76);
+    // 1/8 = 0.125 % → 0.13 (half-up); as a float 0.125*100 is fine, but 1.005 % is the classic trap:
+    expect(percent(1, 800)).to.equal(0.13);
+    expect(percent(201, 20000)).to.equal(1.01); // 1.005 → 1.01 (float rounding of 1.005 gives 1.00)
+    expect(percent(0, 100)).to.equal(0);
+  });
+
+  it('never divides by zero: a missing or zero total gives null', () => {
+    expect(percent(5, null)).to.equal(null);
+    expect(percent(5, 0)).to.equal(null);
+    expect(changePp(5, 100, 4, null)).to.equal(null);
+    expect(changePp(5, 0, 4, 100)).to.equal(null);
+  });
+
+  it('change in percentage points is the exact difference of the two rates, rounded once', () => {
+    expect(changePp(150, 10000, 200, 10000)).to.equal(-0.5);
+    // 1/3 % − 0 % = 0.333… → 0.33
+    expect(changePp(1, 300, 0, 300)).to.equal(0.33);
+    // rates 1.005 % (→1.01) and 1.000 % (→1.00): exact change 0.005 → 0.01
+    expect(changePp(201, 20000, 100, 10000)).to.equal(0.01);
+    // negative halves round away from zero: 1.000 % → 1.005 % reversed = −0.005 → −0.01
+    expect(changePp(100, 10000, 201, 20000)).to.equal(-0.01);
+  });
+
+  it('a district total is null when any ward lacks its total (a partial sum is a wrong denominator)', () => {
+    expect(sumTotals([10, 20, 30])).to.equal(60);
+    expect(sumTotals([10, null, 30])).to.equal(null);
+    expect(sumTotals([])).to.equal(null);
+  });
+
+  it('buildRateRow flags missing totals and the baseline round, and refuses counts that do not reconcile', () => {
+    const c = emptyCounts();
+    c.poor = { start: 10, escaped: 3, fellBack: 1, new: 2, end: 10 };
+    const row = buildRateRow({ code: 'w', name: 'W' }, c, null, 1000, false);
+    expect(row.flags).to.deep.equal(['TOTAL_MISSING']);
+    expect(row.poor.rate).to.equal(null);
+    expect(row.poor.startRate).to.equal(1);
+    expect(row.change.poorRatePp).to.equal(null);
+    expect(buildRateRow({ code: 'w', name: 'W' }, emptyCounts(), 100, null, true).flags).to.deep.equal(['BASELINE_ROUND']);
+    c.poor.end = 11;
+    expect(() => buildRateRow({ code: 'w', name: 'W' }, c, 100, 100, false)).to.throw(/does not reconcile/);
+  });
+
+  it('countRound: per-list categories and moves between the lists', () => {
+    // bit 0 = 2015. Household A: poor 2015, near-poor 2016. B: near-poor 2015, poor 2016. C: poor 2015, off 2016,
+    // poor 2017 (fell back). Two of C.
+    const groups: MaskGroup[] = [
+      { wardCode: 'w', poorMask: 0b001, nearPoorMask: 0b010, households: 1 },
+      { wardCode: 'w', poorMask: 0b010, nearPoorMask: 0b001, households: 1 },
+      { wardCode: 'w', poorMask: 0b101, nearPoorMask: 0, households: 2 },
+    ];
+    const y2016 = countRound(groups, 2016, 2015).get('w')!;
+    expect(y2016.poor).to.deep.equal({ start: 3, escaped: 3, fellBack: 0, new: 1, end: 1 });
+    expect(y2016.nearPoor).to.deep.equal({ start: 1, escaped: 1, fellBack: 0, new: 1, end: 1 });
+    expect(y2016.moves).to.deep.equal({ poorToNearPoor: 1, nearPoorToPoor: 1 });
+    const y2017 = countRound(groups, 2017, 2015).get('w')!;
+    expect(y2017.poor).to.deep.equal({ start: 1, escaped: 1, fellBack: 2, new: 0, end: 2 });
+    const y2015 = countRound(groups, 2015, 2015).get('w')!;
+    expect(y2015.poor).to.deep.equal({ start: 0, escaped: 0, fellBack: 0, new: 3, end: 3 });
+  });
+});
