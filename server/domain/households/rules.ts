@@ -1,0 +1,112 @@
+/**
+ * Pure rules for a household record: normalisation (names and addresses in Unicode NFC) and the checks the API and
+ * the spreadsheet import share. Shapes and types are checked earlier (joi at the edge, row parsing in the import);
+ * these are the domain rules on top, reported as ErrorDetails with vi/en messages and field paths.
+ */
+import type { ErrorDetail } from '../../errors.ts';
+import type { Area } from '../criteria/types.ts';
+import { cleanText, fold } from '../text.ts';
+
+export type Sex = 'male' | 'female';
+export type HouseholdStatus = 'active' | 'archived';
+export type ArchiveReason = 'moved' | 'merged' | 'dissolved' | 'deceased';
+export const SEXES: readonly Sex[] = ['male', 'female'];
+export const ARCHIVE_REASONS: readonly ArchiveReason[] = ['moved', 'merged', 'dissolved', 'deceased'];
+
+export interface Member {
+  name: string;
+  birthYear: number;
+  sex: Sex;
+  relation: string;
+  idNumber: string | null;
+  hasHealthInsurance: boolean;
+  inSchool: boolean;
+}
+
+export interface HouseholdFields {
+  wardCode: string;
+  householdCode: string;
+  address: string;
+  area: Area;
+  headName: string;
+  headIdNumber: string | null;
+  members: Member[];
+}
+
+/** Citizen ID: 9 digits (old CMND) or 12 digits (CCCD), kept as a string so leading zeros survive. */
+export const ID_NUMBER_PATTERN = /^(\d{9}|\d{12})$/;
+/** Household codes as wards write them: letters, digits, '-', '/', '.', '_' (e.g. "KP3-0123"). */
+export const HOUSEHOLD_CODE_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}\-/._]{0,39}$/u;
+export const MIN_BIRTH_YEAR = 1900;
+
+const idProblem = (path: string): ErrorDetail => ({
+  path,
+  code: 'ID_NUMBER',
+  message: { vi: 'Số CMND/CCCD phải gồm 9 hoặc 12 chữ số', en: 'The ID number must have 9 or 12 digits' },
+});
+
+/** Empty ID numbers mean "not given"; anything else is trimmed of spaces (people type "079 123 456 789"). */
+export function normalizeIdNumber(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const compact = value.normalize('NFC').replace(/\s+/g, '');
+  return compact === '' ? null : compact;
+}
+
+export function normalizeMember(m: Member): Member {
+  return {
+    name: cleanText(m.name),
+    birthYear: m.birthYear,
+    sex: m.sex,
+    relation: cleanText(m.relation ?? ''),
+    idNumber: normalizeIdNumber(m.idNumber),
+    hasHealthInsurance: Boolean(m.hasHealthInsurance),
+    inSchool: Boolean(m.inSchool),
+  };
+}
+
+/** NFC, trimmed, inner white space collapsed, IDs compacted; the shape stays the same. */
+export function normalizeHousehold<T extends Partial<HouseholdFields>>(h: T): T {
+  const out: Partial<HouseholdFields> = { ...h };
+  if (h.wardCode !== undefined) out.wardCode = h.wardCode.trim();
+  if (h.householdCode !== undefined) out.householdCode = cleanText(h.householdCode);
+  if (h.address !== undefined) out.address = cleanText(h.address);
+  if (h.headName !== undefined) out.headName = cleanText(h.headName);
+  if (h.headIdNumber !== undefined) out.headIdNumber = normalizeIdNumber(h.headIdNumber);
+  if (h.members !== undefined) out.members = h.members.map(normalizeMember);
+  return out as T;
+}
+
+/** Domain checks on a normalised (possibly partial) household; `currentYear` bounds birth years. */
+export function householdProblems(h: Partial<HouseholdFields>, currentYear: number, prefix = ''): ErrorDetail[] {
+  const p = (path: string) => (prefix ? `${prefix}.${path}` : path);
+  const problems: ErrorDetail[] = [];
+  if (h.householdCode !== undefined && !HOUSEHOLD_CODE_PATTERN.test(h.householdCode)) {
+    problems.push({ path: p('householdCode'), code: 'HOUSEHOLD_CODE', message: { vi: 'Mã hộ chỉ gồm chữ, số và - / . _ (tối đa 40 ký tự)', en: 'Household code: letters, digits and - / . _ only (up to 40)' } });
+  }
+  if (h.headName !== undefined && h.headName === '') {
+    problems.push({ path: p('headName'), code: 'string.empty', message: { vi: 'Không được để trống', en: 'must not be empty' } });
+  }
+  if (h.headIdNumber && !ID_NUMBER_PATTERN.test(h.headIdNumber)) problems.push(idProblem(p('headIdNumber')));
+  (h.members ?? []).forEach((m, i) => {
+    if (m.name === '') problems.push({ path: p(`members.${i}.name`), code: 'string.empty', message: { vi: 'Không được để trống', en: 'must not be empty' } });
+    if (m.idNumber && !ID_NUMBER_PATTERN.test(m.idNumber)) problems.push(idProblem(p(`members.${i}.idNumber`)));
+    if (!Number.isInteger(m.birthYear) || m.birthYear < MIN_BIRTH_YEAR || m.birthYear > currentYear) {
+      problems.push({
+        path: p(`members.${i}.birthYear`),
+        code: 'BIRTH_YEAR',
+        message: { vi: `Năm sinh phải từ ${MIN_BIRTH_YEAR} đến ${currentYear}`, en: `Birth year must be between ${MIN_BIRTH_YEAR} and ${currentYear}` },
+      });
+    }
+  });
+  return problems;
+}
+
+/** What `households.search_text` holds: folded head name, household code, address and member names. */
+export function searchTextOf(h: Pick<HouseholdFields, 'headName' | 'householdCode' | 'address'> & { members?: Pick<Member, 'name'>[] }): string {
+  return fold([h.householdCode, h.headName, h.address, ...(h.members ?? []).map((m) => m.name)].join(' '));
+}
+
+/** A search query folded the same way, so NFD input and missing accents still match. */
+export function searchQueryOf(q: string): string {
+  return fold(q);
+}
