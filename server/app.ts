@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
 import { pinoHttp } from 'pino-http';
 import type { AppDeps } from './context.ts';
-import { authenticate } from './http/auth.ts';
+import { auditRefusals, authenticate } from './http/auth.ts';
 import { errorMiddleware, notFoundRoute } from './http/errors-middleware.ts';
 import { apiRoutes } from './http/routes.ts';
 
@@ -64,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
     app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(index));
   }
   app.use(notFoundRoute());
+  app.use(auditRefusals(deps));
   app.use(errorMiddleware(deps.logger));
   return app;
 }

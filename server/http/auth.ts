@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import type { Actor, AppDeps, Ctx, Role } from '../context.ts';
 import { AppError, errors } from '../errors.ts';
 import { resolveSession, type ResolvedSession } from '../domain/users/auth-service.ts';
+import { recordAudit } from '../domain/audit/repository.ts';
 
 export const SESSION_COOKIE = 'shn_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -73,4 +75,64 @@ export function ctxOf(req: Request, deps: AppDeps, roles?: Role[]): Ctx {
   const actor = requireActor(req);
   if (roles && !roles.includes(actor.role)) throw errors.forbidden();
   return { db: deps.db, engine: deps.engine, config: deps.config, actor, requestId: String(req.id), logger: deps.logger };
+}
+
+const THROTTLE_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Login throttling (express-rate-limit): at most `config.loginRateLimit` failed attempts per 15 minutes per account
+ * and, separately, per client IP. Successful logins do not count, so a busy office behind one address is not locked
+ * out by its own staff. Build once per app (the memory stores live in the returned middleware).
+ */
+export function loginThrottle(deps: AppDeps): RequestHandler[] {
+  const refuse = (_req: Request, _res: Response, next: NextFunction) =>
+    next(
+      errors.tooManyRequests({
+        vi: 'Đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút',
+        en: 'Too many failed logins; try again in 15 minutes',
+      }),
+    );
+  const common = {
+    windowMs: THROTTLE_WINDOW_MS,
+    limit: deps.config.loginRateLimit,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-7' as const,
+    legacyHeaders: false,
+    handler: refuse,
+    logger: { error: (e: unknown, msg?: string) => deps.logger.error({ err: String(e) }, msg ?? 'rate limiter'), warn: (e: unknown, msg?: string) => deps.logger.warn({ err: String(e) }, msg ?? 'rate limiter') },
+  };
+  const perIp = rateLimit({ ...common, keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}` });
+  const perAccount = rateLimit({
+    ...common,
+    // The username typed at login, or the signed-in account when it re-enters its password (password change).
+    keyGenerator: (req) => {
+      const typed = (req.body as { username?: unknown } | undefined)?.username;
+      const name = typeof typed === 'string' ? typed.trim().toLowerCase() : (req.auth?.actor.username ?? '');
+      return `user:${name}`;
+    },
+  });
+  return [perIp, perAccount];
+}
+
+/**
+ * Error middleware: records a signed-in caller's refusals (403 FORBIDDEN / CSRF_FAILED) as `access_denied` audit
+ * events, in their own statement, after the refused change was abandoned or rolled back. Anonymous 401s are not
+ * recorded (anyone could fill the table with them). Only method and path are kept, never the query or body.
+ */
+export function auditRefusals(deps: AppDeps): ErrorRequestHandler {
+  return async (err: unknown, req: Request, _res: Response, next: NextFunction) => {
+    const actor = req.auth?.actor;
+    if (actor && err instanceof AppError && err.status === 403 && (err.code === 'FORBIDDEN' || err.code === 'CSRF_FAILED')) {
+      try {
+        await recordAudit(deps.db, { actor, requestId: String(req.id) }, {
+          action: 'access_denied',
+          entity: 'request',
+          meta: { method: req.method, path: req.originalUrl.split('?')[0], code: err.code },
+        });
+      } catch (auditError) {
+        deps.logger.error({ err: { message: (auditError as Error)?.message }, requestId: String(req.id) }, 'could not record access_denied');
+      }
+    }
+    next(err);
+  };
 }

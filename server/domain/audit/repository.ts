@@ -1,6 +1,8 @@
+import { and, desc, eq, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { auditEvents } from '../../db/schema.ts';
 import type { Executor } from '../../db/client.ts';
-import type { Ctx } from '../../context.ts';
+import type { Actor, Ctx } from '../../context.ts';
+import { wardScopeCondition } from '../scope.ts';
 
 export type AuditAction =
   | 'create'
@@ -53,4 +55,48 @@ export async function recordAuditMany(exec: Executor, who: Who, events: AuditEve
   for (let i = 0; i < events.length; i += batchSize) {
     await exec.insert(auditEvents).values(events.slice(i, i + batchSize).map((e) => row(who, e)));
   }
+}
+
+export type AuditRow = typeof auditEvents.$inferSelect;
+
+export interface AuditFilter {
+  entity?: string;
+  entityId?: string;
+  action?: string;
+}
+
+/** Entities only an admin reads the trail of: account changes, logins and refused requests. */
+export const ADMIN_ONLY_ENTITIES = ['user', 'request'];
+
+/**
+ * Who may read which events, through the one scope helper: admins everything; a district officer the events of its
+ * wards plus ward-less events of non-account entities (criteria, district-wide exports); a ward officer only events
+ * carrying its own ward code.
+ */
+function visibleTo(actor: Actor): SQL | undefined {
+  if (actor.role === 'admin') return undefined;
+  const notAccounts = notInArray(auditEvents.entity, ADMIN_ONLY_ENTITIES);
+  const inWards = wardScopeCondition(actor, auditEvents.wardCode);
+  if (actor.role === 'district') return and(notAccounts, or(inWards, isNull(auditEvents.wardCode)));
+  return and(notAccounts, inWards);
+}
+
+/** Newest first, with the total for paging. */
+export async function listAuditEvents(
+  exec: Executor,
+  actor: Actor,
+  filter: AuditFilter,
+  page: { limit: number; offset: number },
+): Promise<{ rows: AuditRow[]; total: number }> {
+  const where = and(
+    visibleTo(actor),
+    filter.entity ? eq(auditEvents.entity, filter.entity) : undefined,
+    filter.entityId ? eq(auditEvents.entityId, filter.entityId) : undefined,
+    filter.action ? eq(auditEvents.action, filter.action) : undefined,
+  );
+  const [rows, [count]] = await Promise.all([
+    exec.select().from(auditEvents).where(where).orderBy(desc(auditEvents.id)).limit(page.limit).offset(page.offset),
+    exec.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(where),
+  ]);
+  return { rows, total: count?.n ?? 0 };
 }

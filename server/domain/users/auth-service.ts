@@ -5,7 +5,7 @@ import type { Actor } from '../../context.ts';
 import { AppError, errors } from '../../errors.ts';
 import { inTransaction } from '../../db/tx.ts';
 import { recordAudit } from '../audit/repository.ts';
-import { DUMMY_HASH, verifyPassword } from './passwords.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './repository.ts';
 
 export interface AuthDeps {
@@ -100,5 +100,43 @@ export async function logout(deps: AuthDeps, sessionId: string, actor: Actor, re
   await inTransaction(deps.db, async (tx) => {
     await repo.revokeSession(tx, sessionId);
     await recordAudit(tx, { actor, requestId }, { action: 'logout', entity: 'user', entityId: actor.userId });
+  });
+}
+
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/**
+ * The user changes their own password: the current one must be right and the new one different. Clears the
+ * must-change flag (first login, admin reset) and revokes every other session and token of the user, so a stolen
+ * session stops working the moment the owner changes the password.
+ */
+export async function changePassword(deps: AuthDeps, actor: Actor, keepSessionId: string, input: PasswordChange, requestId: string): Promise<void> {
+  const user = await repo.findUserById(deps.db, actor.userId);
+  if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    throw errors.validation([
+      { path: 'currentPassword', code: 'WRONG_PASSWORD', message: { vi: 'Mật khẩu hiện tại không đúng', en: 'The current password is wrong' } },
+    ]);
+  }
+  if (input.newPassword.normalize('NFC') === input.currentPassword.normalize('NFC')) {
+    throw errors.validation([
+      { path: 'newPassword', code: 'PASSWORD_UNCHANGED', message: { vi: 'Mật khẩu mới phải khác mật khẩu hiện tại', en: 'The new password must differ from the current one' } },
+    ]);
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await inTransaction(deps.db, async (tx) => {
+    await repo.updateUser(tx, user.id, { passwordHash, mustChangePassword: false });
+    const revoked = await repo.revokeUserSessions(tx, user.id, keepSessionId);
+    await recordAudit(tx, { actor, requestId }, {
+      action: 'password_change',
+      entity: 'user',
+      entityId: user.id,
+      wardCode: user.wardCode,
+      before: { mustChangePassword: user.mustChangePassword },
+      after: { mustChangePassword: false },
+      meta: { sessionsRevoked: revoked },
+    });
   });
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { sessions, users } from '../../db/schema.ts';
 import type { Executor } from '../../db/client.ts';
 
@@ -21,8 +21,17 @@ export async function findUserById(exec: Executor, id: string): Promise<UserRow 
   return r ?? null;
 }
 
-export async function listUsers(exec: Executor): Promise<UserRow[]> {
-  return exec.select().from(users).orderBy(users.username);
+export async function listUsers(exec: Executor, page: { limit: number; offset: number } = { limit: 10_000, offset: 0 }): Promise<UserRow[]> {
+  return exec.select().from(users).orderBy(users.username).limit(page.limit).offset(page.offset);
+}
+
+/** Enabled admins other than `exceptId`: refusing to disable or demote the last one keeps the system manageable. */
+export async function countOtherActiveAdmins(exec: Executor, exceptId: string): Promise<number> {
+  const [r] = await exec
+    .select({ n: sql<number>`count(*)::int` })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), eq(users.disabled, false), ne(users.id, exceptId)));
+  return r?.n ?? 0;
 }
 
 export async function insertUser(exec: Executor, values: typeof users.$inferInsert): Promise<UserRow> {
@@ -66,9 +75,12 @@ export async function revokeSession(exec: Executor, id: string): Promise<void> {
   await exec.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
 }
 
-export async function revokeUserSessions(exec: Executor, userId: string): Promise<void> {
-  await exec
+/** Revokes every live session and token of a user, except `keepSessionId` (the one changing its password). */
+export async function revokeUserSessions(exec: Executor, userId: string, keepSessionId?: string): Promise<number> {
+  const rows = await exec
     .update(sessions)
     .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keepSessionId ? ne(sessions.id, keepSessionId) : undefined))
+    .returning({ id: sessions.id });
+  return rows.length;
 }

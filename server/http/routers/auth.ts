@@ -1,17 +1,20 @@
 import { Router, type Response } from 'express';
 import type { AppDeps } from '../../context.ts';
-import { Joi, validate } from '../validate.ts';
-import { SESSION_COOKIE, requireActor } from '../auth.ts';
-import { checkCredentials, issueSession, logout } from '../../domain/users/auth-service.ts';
+import { validate } from '../validate.ts';
+import { SESSION_COOKIE, loginThrottle, requireActor } from '../auth.ts';
+import { changePassword, checkCredentials, issueSession, logout, type PasswordChange } from '../../domain/users/auth-service.ts';
 import { presentUser } from '../presenters/users.ts';
+import { credentialsSchema, passwordChangeSchema } from '../schemas/users.ts';
 
-const credentials = Joi.object({
-  username: Joi.string().trim().max(64).required(),
-  password: Joi.string().max(256).required(),
-});
+interface Credentials {
+  username: string;
+  password: string;
+}
 
 export function authRouter(deps: AppDeps): Router {
   const r = Router();
+  // One pair of limiters shared by every route that checks a password, so they cannot be played off each other.
+  const throttle = loginThrottle(deps);
   const setCookie = (res: Response, token: string, expiresAt: Date) =>
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
@@ -21,16 +24,16 @@ export function authRouter(deps: AppDeps): Router {
       expires: expiresAt,
     });
 
-  r.post('/auth/login', async (req, res) => {
-    const body = validate<{ username: string; password: string }>(credentials, req.body);
+  r.post('/auth/login', ...throttle, async (req, res) => {
+    const body = validate<Credentials>(credentialsSchema, req.body);
     const user = await checkCredentials(deps, body.username, body.password, String(req.id));
     const issued = await issueSession(deps, user, 'session', String(req.id));
     setCookie(res, issued.token, issued.expiresAt);
     res.json({ user: presentUser(user), csrfToken: issued.csrfToken });
   });
 
-  r.post('/auth/token', async (req, res) => {
-    const body = validate<{ username: string; password: string }>(credentials, req.body);
+  r.post('/auth/token', ...throttle, async (req, res) => {
+    const body = validate<Credentials>(credentialsSchema, req.body);
     const user = await checkCredentials(deps, body.username, body.password, String(req.id));
     const issued = await issueSession(deps, user, 'token', String(req.id));
     res.json({ token: issued.token, expiresAt: issued.expiresAt.toISOString(), user: presentUser(user) });
@@ -49,6 +52,14 @@ export function authRouter(deps: AppDeps): Router {
       user: { username: actor.username, role: actor.role, wardCode: actor.wardCode, districtCode: actor.districtCode, mustChangePassword: actor.mustChangePassword },
       csrfToken: req.auth!.csrfToken,
     });
+  });
+
+  /** The one thing a user who must change the password may do. Keeps the calling session, revokes the others. */
+  r.post('/auth/password', ...throttle, async (req, res) => {
+    const actor = requireActor(req, { allowPasswordChange: true });
+    const body = validate<PasswordChange>(passwordChangeSchema, req.body);
+    await changePassword(deps, actor, req.auth!.sessionId, body, String(req.id));
+    res.json({ user: { username: actor.username, role: actor.role, wardCode: actor.wardCode, districtCode: actor.districtCode, mustChangePassword: false } });
   });
   return r;
 }
