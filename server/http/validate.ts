@@ -49,8 +49,34 @@ export function joiDetails(error: Joi.ValidationError, prefix = ''): ErrorDetail
   });
 }
 
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * joi silently drops an own `__proto__` key (what JSON.parse makes of `"__proto__": {...}`) instead of reporting it
+ * as unknown, so prototype-pollution attempts are found here and refused like any other field a body may not set.
+ */
+function forbiddenKeyPaths(value: unknown, path: string[] = [], found: string[] = [], depth = 0): string[] {
+  if (depth > 20 || value === null || typeof value !== 'object') return found;
+  for (const key of Object.keys(value)) {
+    const here = [...path, key];
+    if (FORBIDDEN_KEYS.has(key)) found.push(here.join('.'));
+    else forbiddenKeyPaths((value as Record<string, unknown>)[key], here, found, depth + 1);
+  }
+  return found;
+}
+
 /** Validates and converts `value`; throws VALIDATION_FAILED listing every problem with its field path. */
 export function validate<T>(schema: Joi.Schema<T>, value: unknown, prefix = ''): T {
+  const polluted = forbiddenKeyPaths(value);
+  if (polluted.length > 0) {
+    throw errors.validation(
+      polluted.map((p) => ({
+        path: [prefix, p].filter(Boolean).join('.'),
+        code: 'object.unknown',
+        message: { vi: 'Trường này không được phép gửi lên', en: 'is not allowed' },
+      })),
+    );
+  }
   const result = schema.validate(value, { abortEarly: false, convert: true, stripUnknown: false });
   if (result.error) throw errors.validation(joiDetails(result.error, prefix));
   return result.value as T;
