@@ -1,0 +1,136 @@
+/** One typed function per API call the pages make. Pages import these, never `fetch`. */
+import { api, query, request, setCsrfToken } from './http.ts';
+import type {
+  Assessment,
+  Category,
+  CriteriaSet,
+  Household,
+  ImportListItem,
+  ImportStatus,
+  Paged,
+  RatesReport,
+  RatesRow,
+  Settings,
+  Standard,
+  TrendPoint,
+  User,
+  WardCollection,
+} from './types.ts';
+
+export const getSettings = () => api.get<Settings>('/api/settings');
+export const getWards = () => api.get<WardCollection>('/api/units');
+
+export async function me(): Promise<User | null> {
+  try {
+    const r = await api.get<{ user: User; csrfToken: string | null }>('/api/auth/me', { quiet401: true });
+    setCsrfToken(r.csrfToken);
+    return r.user;
+  } catch (err) {
+    if ((err as { status?: number }).status === 401) return null;
+    throw err;
+  }
+}
+
+export async function login(username: string, password: string): Promise<User> {
+  const r = await api.post<{ user: User; csrfToken: string }>('/api/auth/login', { username, password }, { quiet401: true });
+  setCsrfToken(r.csrfToken);
+  return r.user;
+}
+
+export async function logout(): Promise<void> {
+  await api.post('/api/auth/logout', undefined, { quiet401: true }).catch(() => undefined);
+  setCsrfToken(null);
+}
+
+export const changePassword = (currentPassword: string, newPassword: string) =>
+  // A wrong current password may answer 401: stay on the page and show it instead of redirecting to login.
+  api.post<unknown>('/api/auth/password', { currentPassword, newPassword }, { quiet401: true });
+
+// ── Reports ─────────────────────────────────────────────────────────────────────────────────────────────────
+type RatesBody = Partial<RatesReport> & { data?: RatesRow[]; wards?: RatesRow[] };
+
+/** The report (`{ round, standard, district, rows, total }`); a body listing rows under `data` is accepted too. */
+function normalizeRates(body: RatesBody, round: number, standard: Standard): RatesReport {
+  return {
+    round: body.round ?? round,
+    standard: body.standard ?? standard,
+    district: body.district,
+    rows: body.rows ?? body.wards ?? body.data ?? [],
+    total: body.total ?? null,
+  };
+}
+
+export const getRates = (round: number, standard: Standard) =>
+  api.get<RatesBody>(`/api/reports/rates${query({ round, standard })}`).then((b) => normalizeRates(b, round, standard));
+
+export async function getTrend(from: number, to: number, standard: Standard): Promise<TrendPoint[]> {
+  const body = await api.get<{ data?: RatesBody[]; rounds?: RatesBody[] } | RatesBody[]>(`/api/reports/trend${query({ from, to, standard })}`);
+  const points = Array.isArray(body) ? body : (body.rounds ?? body.data ?? []);
+  return points.map((p) => normalizeRates(p, p.round ?? 0, standard));
+}
+
+// ── Households ──────────────────────────────────────────────────────────────────────────────────────────────
+export interface HouseholdFilters {
+  ward?: string;
+  round?: number;
+  standard?: Standard;
+  category?: Category | '';
+  q?: string;
+  page?: number;
+  pageSize?: number;
+  status?: string;
+}
+export const listHouseholds = (f: HouseholdFilters) => api.get<Paged<Household>>(`/api/households${query({ ...f })}`);
+
+/** The household and its ETag (needed as If-Match by the next change). */
+export async function getHousehold(id: string): Promise<{ household: Household; etag: string }> {
+  const r = await request<Household>('GET', `/api/households/${encodeURIComponent(id)}`);
+  return { household: r.body, etag: r.headers.get('etag') ?? `"${r.body.version}"` };
+}
+
+export type HouseholdInput = Omit<Household, 'id' | 'status' | 'archivedReason' | 'version' | 'assessments'>;
+
+export const createHousehold = (body: Partial<HouseholdInput>) => api.post<Household>('/api/households', body);
+
+export async function updateHousehold(id: string, etag: string, body: Partial<HouseholdInput>): Promise<{ household: Household; etag: string }> {
+  const r = await request<Household>('PATCH', `/api/households/${encodeURIComponent(id)}`, { body, headers: { 'if-match': etag } });
+  return { household: r.body, etag: r.headers.get('etag') ?? `"${r.body.version}"` };
+}
+
+export const archiveHousehold = (id: string, etag: string, reason: string) =>
+  request<Household>('DELETE', `/api/households/${encodeURIComponent(id)}`, { body: { reason }, headers: { 'if-match': etag } }).then((r) => r.body);
+
+export const restoreHousehold = (id: string) => api.post<Household>(`/api/households/${encodeURIComponent(id)}/restore`);
+
+export interface AssessmentInput {
+  income: { amount: number; per: 'month' | 'year' };
+  deprivations: string[];
+  facts?: { floorArea?: number };
+  surveyedAt?: string;
+  surveyor?: string;
+}
+export const putAssessment = (id: string, round: number, body: AssessmentInput) =>
+  api.put<Assessment>(`/api/households/${encodeURIComponent(id)}/assessments/${round}`, body);
+
+export const getHistory = (id: string) => api.get<Record<string, unknown>>(`/api/households/${encodeURIComponent(id)}/history`);
+
+export const getCriteria = () =>
+  api.get<{ data: CriteriaSet[] } | CriteriaSet[]>('/api/criteria').then((r) => (Array.isArray(r) ? r : r.data));
+
+// ── Imports ─────────────────────────────────────────────────────────────────────────────────────────────────
+export function uploadImport(file: File): Promise<{ id: string }> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return api.post<{ id: string }>('/api/imports', form);
+}
+export const getImport = (id: string) => api.get<ImportStatus>(`/api/imports/${encodeURIComponent(id)}`);
+export const commitImport = (id: string, skipInvalid: boolean) => api.post<ImportStatus>(`/api/imports/${encodeURIComponent(id)}/commit`, { skipInvalid });
+export const listImports = () => api.get<Paged<ImportListItem>>('/api/imports');
+
+/** Download links: plain GETs carried by the session cookie, so the browser saves the file itself. */
+export const downloads = {
+  importTemplate: () => '/api/imports/template.xlsx',
+  annotated: (id: string) => `/api/imports/${encodeURIComponent(id)}/annotated.xlsx`,
+  ratesXlsx: (round: number, standard: Standard) => `/api/reports/rates.xlsx${query({ round, standard })}`,
+  householdsXlsx: (f: HouseholdFilters) => `/api/households.xlsx${query({ ...f, page: undefined, pageSize: undefined })}`,
+};

@@ -1,0 +1,190 @@
+/** Shapes of the API's JSON (see docs/ARCHITECTURE.md and the area issues). Single objects bare, lists paged. */
+import type { Localized } from '../i18n/index.ts';
+
+export type Role = 'admin' | 'district' | 'ward';
+export type Standard = 'city' | 'national';
+export type Category = 'poor' | 'near_poor' | 'average' | 'not_poor';
+
+export interface User {
+  username: string;
+  role: Role;
+  wardCode: string | null;
+  districtCode: string | null;
+  mustChangePassword: boolean;
+}
+
+export interface Settings {
+  tileUrl: string | null;
+  tileAttribution: string;
+  demo: boolean;
+  districtCode: string;
+  rounds: { min: number; max: number };
+}
+
+export interface Paged<T> {
+  data: T[];
+  meta: { total: number; page: number; pageSize: number };
+}
+
+export interface WardFeature {
+  type: 'Feature';
+  properties: { code: string; name: string; districtCode: string; boundary: string | null };
+  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown } | null;
+}
+export interface WardCollection {
+  type: 'FeatureCollection';
+  features: WardFeature[];
+}
+
+export interface ListBlock {
+  start: number;
+  escaped: number;
+  fellBack: number;
+  new: number;
+  end: number;
+  rate: number | null;
+  startRate: number | null;
+  escapedRate?: number | null;
+  fellBackRate?: number | null;
+  newRate?: number | null;
+}
+
+/** Why a figure is missing (the client translates the codes). */
+export type RateFlag = 'TOTAL_MISSING' | 'PREVIOUS_TOTAL_MISSING' | 'BASELINE_ROUND';
+
+export interface RatesRow {
+  code: string;
+  name: string;
+  totalHouseholds: number | null;
+  previousTotalHouseholds?: number | null;
+  poor: ListBlock;
+  nearPoor: ListBlock;
+  change: { poorRatePp: number | null; nearPoorRatePp: number | null };
+  moves?: { poorToNearPoor: number; nearPoorToPoor: number };
+  flags?: RateFlag[];
+}
+
+export interface RatesReport {
+  round: number;
+  standard: Standard;
+  district?: { code: string; name: string };
+  rows: RatesRow[];
+  total: RatesRow | null;
+}
+
+export interface TrendPoint {
+  round: number;
+  rows: RatesRow[];
+  total: RatesRow | null;
+}
+
+export interface Member {
+  name: string;
+  birthYear: number | null;
+  sex: 'male' | 'female' | string | null;
+  relation: string | null;
+  idNumber: string | null;
+  hasHealthInsurance: boolean | null;
+  inSchool: boolean | null;
+}
+
+export interface Reason {
+  code: string;
+  vi: string;
+  en: string;
+}
+
+export interface StandardResult {
+  setId?: string;
+  criteriaSet?: string;
+  version?: number;
+  category: Category;
+  deprivationCount?: number;
+  score?: number | null;
+  reasons: Reason[];
+}
+
+export interface Assessment {
+  round: number;
+  income: { amount: number; per: 'month' | 'year' };
+  deprivations: string[];
+  facts?: { floorArea?: number | null } | null;
+  surveyedAt?: string | null;
+  surveyor?: string | null;
+  source?: string | null;
+  results: Partial<Record<Standard, StandardResult>>;
+}
+
+export interface Household {
+  id: string;
+  wardCode: string;
+  householdCode: string;
+  address: string;
+  area: 'urban' | 'rural';
+  headName: string;
+  headIdNumber: string | null;
+  members: Member[];
+  status: 'active' | 'archived';
+  archivedReason: string | null;
+  version: number;
+  assessments?: Assessment[];
+  /** List rows may carry the category for the requested round and standard. */
+  category?: Category | null;
+  categories?: Partial<Record<Standard, Category | null>>;
+  [extra: string]: unknown;
+}
+
+export interface Indicator {
+  code: string;
+  dimension?: string;
+  vi: string;
+  en: string;
+  weight?: number;
+}
+export interface CriteriaSet {
+  id: string;
+  version: number;
+  standard: Standard;
+  nameVi: string;
+  nameEn: string;
+  incomeUnit: 'month' | 'year';
+  indicators: Indicator[];
+  provisional?: boolean;
+}
+
+export interface ImportError {
+  sheet: string;
+  row: number;
+  column: string | null;
+  code: string;
+  value?: unknown;
+  message: Localized;
+}
+export interface ImportStatus {
+  id: string;
+  status: 'queued' | 'parsing' | 'validated' | 'failed' | 'committing' | 'committed';
+  fileName?: string;
+  progress: { processedRows: number; totalRows: number | null };
+  summary: {
+    rows: number;
+    valid: number;
+    invalid: number;
+    households: { new: number; updated: number; unchanged: number };
+    assessments: { new: number; updated: number; unchanged: number };
+    categories: Partial<Record<Category, number>>;
+  } | null;
+  errors: ImportError[];
+  error?: { code: string; message: Localized } | null;
+  [extra: string]: unknown;
+}
+export interface ImportListItem {
+  id: string;
+  fileName: string;
+  status: ImportStatus['status'];
+  createdAt: string;
+  createdBy?: string;
+  username?: string;
+  sha256?: string;
+  summary?: ImportStatus['summary'];
+  [extra: string]: unknown;
+}

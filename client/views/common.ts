@@ -1,0 +1,37 @@
+/** Small pieces shared by the household, import and report pages. */
+import { ApiError } from '../api/http.ts';
+import type { Category, Household, Standard } from '../api/types.ts';
+import { h } from '../dom.ts';
+import { loc, t, type MessageKey } from '../i18n/index.ts';
+
+export const CATEGORIES: Category[] = ['poor', 'near_poor', 'average', 'not_poor'];
+
+export function categoryLabel(c: Category | null | undefined): string {
+  return c ? t(`category.${c}` as MessageKey) : t('category.none');
+}
+
+export function categoryBadge(c: Category | null | undefined): HTMLElement {
+  return h('span', { class: `badge cat-${c ?? 'none'}`, 'data-category': c ?? '' }, categoryLabel(c));
+}
+
+/** The category a list row carries for a standard, whichever of the documented shapes the API uses. */
+export function categoryOf(row: Household, standard: Standard): Category | null {
+  if (row.categories && standard in row.categories) return row.categories[standard] ?? null;
+  const assessment = row.assessment as { results?: Partial<Record<Standard, { category: Category }>> } | undefined;
+  if (assessment?.results?.[standard]) return assessment.results[standard]!.category;
+  const key = standard === 'city' ? 'cityCategory' : 'nationalCategory';
+  if (typeof row[key] === 'string') return row[key] as Category;
+  return row.category ?? null;
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof ApiError ? loc(err.text) : t('error.unexpected');
+}
+
+export function alertBox(text = ''): HTMLElement {
+  return h('div', { class: 'form-error', role: 'alert', 'aria-live': 'assertive', 'data-testid': 'page-error' }, text);
+}
+
+export function pageTitle(key: MessageKey, ...extra: (HTMLElement | null)[]): HTMLElement {
+  return h('div', { class: 'page-head' }, h('h1', {}, t(key)), ...extra);
+}

@@ -1,0 +1,160 @@
+/**
+ * Home: the ward choropleth for a chosen round, standard, list (poor / near-poor / both) and mode (rate or change
+ * from the previous round), with its legend, and the ward panel beside it. The choices live in the hash query so
+ * a reload, a language switch or a shared link shows the same map.
+ */
+import L from 'leaflet';
+import { getRates } from '../api/endpoints.ts';
+import type { RatesReport, Standard } from '../api/types.ts';
+import { ApiError } from '../api/http.ts';
+import { h } from '../dom.ts';
+import { fmtPct, loc, t, type MessageKey } from '../i18n/index.ts';
+import { valueOf, type MapMode, type Measure } from '../map/classes.ts';
+import { WardChoropleth, type WardStyleInput } from '../map/choropleth.ts';
+import { legend } from '../map/legend.ts';
+import { href, type Route } from '../router.ts';
+import { rounds, state } from '../state.ts';
+import { renderWardPanel } from './ward-panel.ts';
+
+interface MapChoice {
+  round: number;
+  standard: Standard;
+  measure: Measure;
+  mode: MapMode;
+  ward: string | null;
+}
+
+function readChoice(q: URLSearchParams): MapChoice {
+  const all = rounds();
+  const round = Number(q.get('round'));
+  return {
+    round: all.includes(round) ? round : all[all.length - 1]!,
+    standard: q.get('standard') === 'national' ? 'national' : 'city',
+    measure: (['poor', 'nearPoor', 'combined'] as const).find((m) => m === q.get('measure')) ?? 'poor',
+    mode: q.get('mode') === 'change' ? 'change' : 'rate',
+    ward: q.get('ward'),
+  };
+}
+
+function select<T extends string | number>(name: string, label: string, value: T, options: { value: T; text: string }[], onChange: (v: string) => void): HTMLElement {
+  const el = h(
+    'select',
+    { id: `map-${name}`, name, 'data-testid': `map-${name}`, onchange: (e: Event) => onChange((e.target as HTMLSelectElement).value) },
+    options.map((o) => h('option', { value: String(o.value), selected: o.value === value }, o.text)),
+  );
+  return h('div', { class: 'control' }, h('label', { for: el.id }, label), el);
+}
+
+export async function mapView(route: Route, outlet: HTMLElement): Promise<void> {
+  const choice = readChoice(route.query);
+  const mapEl = h('div', { class: 'map', id: 'ward-map', 'data-testid': 'ward-map', role: 'region', 'aria-label': t('map.regionLabel') });
+  const panel = h('aside', { class: 'ward-panel', 'data-testid': 'ward-panel', 'aria-live': 'polite', 'aria-label': t('panel.label') });
+  const status = h('p', { class: 'map-status', role: 'status', 'data-testid': 'map-status' });
+  const schematic = state.wards.some((w) => w.properties.boundary === 'schematic');
+
+  const controls = h(
+    'form',
+    { class: 'map-controls', onsubmit: (e: Event) => e.preventDefault(), 'aria-label': t('map.controls') },
+    select('round', t('common.round'), choice.round, rounds().map((r) => ({ value: r, text: String(r) })), (v) => update({ round: Number(v) })),
+    select('standard', t('common.standard'), choice.standard, [
+      { value: 'city', text: t('standard.city') },
+      { value: 'national', text: t('standard.national') },
+    ], (v) => update({ standard: v as Standard })),
+    select('measure', t('map.measure'), choice.measure, (['poor', 'nearPoor', 'combined'] as const).map((m) => ({ value: m, text: t(`measure.${m}` as MessageKey) })), (v) =>
+      update({ measure: v as Measure }),
+    ),
+    select('mode', t('map.mode'), choice.mode, [
+      { value: 'rate', text: t('map.mode.rate') },
+      { value: 'change', text: t('map.mode.change') },
+    ], (v) => update({ mode: v as MapMode })),
+  );
+
+  outlet.replaceChildren(
+    h('h1', { class: 'visually-hidden' }, t('map.title')),
+    h(
+      'div',
+      { class: 'map-layout' },
+      h(
+        'section',
+        { class: 'map-column' },
+        controls,
+        status,
+        mapEl,
+        schematic ? h('p', { class: 'schematic-note', 'data-testid': 'schematic-note' }, t('map.schematic')) : null,
+      ),
+      panel,
+    ),
+  );
+
+  const map = new WardChoropleth(mapEl, { type: 'FeatureCollection', features: state.wards }, {
+    tileUrl: state.settings?.tileUrl ?? null,
+    tileAttribution: state.settings?.tileAttribution ?? '',
+    onSelect: (code) => update({ ward: code }),
+  });
+  const legendControl = new L.Control({ position: 'bottomright' });
+  let legendEl: HTMLElement = h('div');
+  legendControl.onAdd = () => legendEl;
+  legendControl.addTo(map.map);
+  // Leaflet has been removed from the DOM when the page changes; free it then.
+  const observer = new MutationObserver(() => {
+    if (!mapEl.isConnected) {
+      observer.disconnect();
+      map.destroy();
+    }
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+
+  let report: RatesReport | null = null;
+  let loadedKey = '';
+
+  async function update(patch: Partial<MapChoice>): Promise<void> {
+    Object.assign(choice, patch);
+    history.replaceState(null, '', href('/', { round: choice.round, standard: choice.standard, measure: choice.measure, mode: choice.mode, ward: choice.ward }));
+    const key = `${choice.round}|${choice.standard}`;
+    if (key !== loadedKey) {
+      status.textContent = t('common.loading');
+      mapEl.setAttribute('aria-busy', 'true');
+      try {
+        report = await getRates(choice.round, choice.standard);
+        loadedKey = key;
+        status.textContent = '';
+      } catch (err) {
+        report = null;
+        loadedKey = '';
+        status.textContent = `${t('map.loadFailed')} ${err instanceof ApiError ? loc(err.text) : ''}`;
+      } finally {
+        mapEl.removeAttribute('aria-busy');
+      }
+    }
+    paint();
+  }
+
+  function paint(): void {
+    const values = new Map<string, WardStyleInput>();
+    for (const row of report?.rows ?? []) {
+      const value = valueOf(row, choice.measure, choice.mode);
+      const shown = value === null ? t('map.noData') : `${fmtPct(value, choice.mode === 'change')} ${choice.mode === 'change' ? t('map.unit.pp') : '%'}`;
+      values.set(row.code, { value, label: `${row.name}: ${shown}` });
+    }
+    for (const w of state.wards) if (!values.has(w.properties.code)) values.set(w.properties.code, { value: null, label: w.properties.name });
+    const classes = map.recolor(choice.mode, values);
+    const title = `${t(`measure.${choice.measure}` as MessageKey)} · ${choice.round} · ${t(`standard.${choice.standard}` as MessageKey)}`;
+    legendEl.replaceChildren(legend(choice.mode, classes, `${title}${choice.mode === 'change' ? ` · ${t('map.mode.change')}` : ''}`));
+    mapEl.dataset.round = String(choice.round);
+    mapEl.dataset.standard = choice.standard;
+    mapEl.dataset.measure = choice.measure;
+    mapEl.dataset.mode = choice.mode;
+    if (choice.mode === 'change' && choice.round === rounds()[0]) status.textContent = t('map.noPreviousRound');
+    map.select(choice.ward);
+    renderWardPanel(panel, {
+      report,
+      ward: choice.ward,
+      round: choice.round,
+      standard: choice.standard,
+      onClose: () => void update({ ward: null }),
+    });
+    map.invalidate();
+  }
+
+  await update({});
+}

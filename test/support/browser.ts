@@ -1,0 +1,97 @@
+/**
+ * Browser-test support: Debian's Chromium driven by playwright-core, the client built once per test run with
+ * Vite into a temp folder and served by the real app (startTestServer with CLIENT_DIR).
+ * A missing browser skips the browser tests, unless REQUIRE_BROWSER=1 (CI), where it fails them.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startTestServer, type StartOptions, type TestServer } from './server.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCREENSHOT_DIR = path.join(ROOT, 'test-artifacts/screenshots');
+const CANDIDATES = ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+export function chromiumPath(): string | null {
+  return CANDIDATES.find((p) => fs.existsSync(p)) ?? null;
+}
+
+/** Call first in a `before` hook: skips the suite without a browser, or fails when the run requires one. */
+export function requireBrowserOrSkip(ctx: Mocha.Context): string {
+  const exe = chromiumPath();
+  if (exe) return exe;
+  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${CANDIDATES.join(', ')} (apt-get install -y chromium)`);
+  ctx.skip();
+  throw new Error('unreachable');
+}
+
+let built: Promise<string> | null = null;
+
+/** Builds the client once per process (all browser test files share it) into a temp folder; returns it. */
+export function buildClient(): Promise<string> {
+  built ??= (async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shn-client-'));
+    const { build } = await import('vite');
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    process.once('exit', () => fs.rmSync(outDir, { recursive: true, force: true }));
+    return outDir;
+  })();
+  return built;
+}
+
+export async function startBrowserServer(opts: StartOptions = {}): Promise<TestServer> {
+  const clientDir = await buildClient();
+  return startTestServer({ ...opts, env: { CLIENT_DIR: clientDir, ...opts.env } });
+}
+
+export interface BrowserSession {
+  context: BrowserContext;
+  page: Page;
+  /** Messages the page logged as errors and uncaught exceptions: tests assert there are none. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function openBrowser(executablePath: string, viewport = { width: 1366, height: 768 }): Promise<BrowserSession> {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shn-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    viewport,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => {
+    // Refused requests (401 before login, 412, 400) are logged by Chromium as resource errors: expected, not bugs.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
+  });
+  return {
+    context,
+    page,
+    pageErrors,
+    async close() {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through the login form and waits for the page the app lands on. */
+export async function loginThroughForm(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/#/login`);
+  await page.getByLabel(/Tên đăng nhập|Username/).fill(username);
+  await page.getByLabel(/^(Mật khẩu|Password)$/).fill(password);
+  await page.locator('form button[type=submit]').click();
+  await page.waitForFunction(() => !location.hash.startsWith('#/login'));
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
