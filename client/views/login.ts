@@ -26,6 +26,7 @@ export function loginView(route: Route, outlet: HTMLElement): void {
     'form',
     {
       class: 'card narrow',
+      novalidate: true,
       'aria-labelledby': 'login-title',
       onsubmit: async (e: Event) => {
         e.preventDefault();
@@ -76,6 +77,7 @@ export async function passwordView(_route: Route, outlet: HTMLElement): Promise<
     'form',
     {
       class: 'card narrow',
+      novalidate: true,
       'aria-labelledby': 'pw-title',
       onsubmit: async (e: Event) => {
         e.preventDefault();

@@ -1,0 +1,96 @@
+/**
+ * Browser: the import page with a workbook that has one bad row — the dry run shows the error (sheet, row, column,
+ * message), commit needs the skip-invalid confirmation, and the valid rows land in the registry.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { ADMIN_PASSWORD, WARDS, type TestServer } from '../support/server.ts';
+import type { ApiClient } from '../support/http.ts';
+import { loginThroughForm, openBrowser, requireBrowserOrSkip, screenshot, startBrowserServer, type BrowserSession } from '../support/browser.ts';
+
+const WARD = WARDS[3]!;
+
+/** Sheet "Hộ" under a title row, Vietnamese headers; row 6 (Excel numbering) has text where the income goes. */
+async function surveyWorkbook(file: string): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Hộ');
+  ws.addRow(['Phiếu rà soát hộ nghèo, cận nghèo năm 2020']);
+  ws.addRow(['Mã phường', 'Mã hộ', 'Họ tên chủ hộ', 'Số CCCD/CMND', 'Địa chỉ', 'Khu vực', 'Số nhân khẩu', 'Năm rà soát', 'Thu nhập bình quân (đồng/người/năm)']);
+  ws.addRow([WARD, 'IMP-001', 'Võ Thị Hoa', '', '1 Đường Số 1', 'Thành thị', 3, 2020, 15000000]);
+  ws.addRow([WARD, 'IMP-002', 'Đỗ Văn Hùng', '', '2 Đường Số 1', 'Thành thị', 4, 2020, 33000000]);
+  ws.addRow([WARD, 'IMP-003', 'Huỳnh Thị Lan', '', '3 Đường Số 1', 'Thành thị', 2, 2020, 90000000]);
+  ws.addRow([WARD, 'IMP-004', 'Ngô Văn Tài', '', '4 Đường Số 1', 'Thành thị', 5, 2020, 'mười triệu']);
+  ws.getColumn(4).numFmt = '@';
+  await wb.xlsx.writeFile(file);
+}
+
+describe('browser: Excel import with a bad row', function () {
+  this.timeout(180_000);
+  let t: TestServer;
+  let admin: ApiClient;
+  let browser: BrowserSession;
+  let page: Page;
+  let dir: string;
+
+  before(async function () {
+    const exe = requireBrowserOrSkip(this);
+    t = await startBrowserServer();
+    admin = await t.admin();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shn-import-'));
+    browser = await openBrowser(exe);
+    page = browser.page;
+    await loginThroughForm(page, t.baseUrl, 'admin', ADMIN_PASSWORD);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('offers the template for download', async () => {
+    await page.goto(`${t.baseUrl}/#/import`);
+    const href = await page.getAttribute('[data-testid=import-template]', 'href');
+    const res = await admin.get(href!);
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.contain('spreadsheetml');
+  });
+
+  it('shows the bad row in the dry run, then commits the valid rows with skip-invalid', async () => {
+    const file = path.join(dir, 'phieu-2020.xlsx');
+    await surveyWorkbook(file);
+    await page.goto(`${t.baseUrl}/#/import`);
+    await page.setInputFiles('[data-testid=import-file]', file);
+    await page.click('[data-testid=import-upload]');
+    await page.waitForSelector('[data-testid=import-state][data-status=validated]', { timeout: 60_000 });
+
+    expect(await page.textContent('[data-testid=import-valid]')).to.equal('3');
+    expect(await page.textContent('[data-testid=import-invalid]')).to.equal('1');
+    const errors = await page.$$eval('[data-testid=import-errors] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(errors).to.have.length(1);
+    const [sheet, row, column, , message] = errors[0]!;
+    expect(sheet).to.equal('Hộ');
+    expect(row).to.equal('6');
+    expect(column).to.match(/Thu nhập/);
+    expect(message!.length).to.be.greaterThan(5);
+    expect(await page.getAttribute('[data-testid=import-annotated]', 'href')).to.match(/annotated\.xlsx$/);
+    expect(await page.isDisabled('[data-testid=import-commit]'), 'commit waits for the confirmation').to.equal(true);
+    await screenshot(page, 'import-dry-run-1366');
+
+    // Nothing is in the registry before the commit.
+    expect((await admin.get(`/api/households?ward=${WARD}`)).body.meta.total).to.equal(0);
+    await page.check('[data-testid=skip-invalid]');
+    await page.click('[data-testid=import-commit]');
+    await page.waitForSelector('[data-testid=import-committed]', { timeout: 60_000 });
+    await screenshot(page, 'import-committed-1366');
+
+    const list = await admin.get(`/api/households?ward=${WARD}&pageSize=50`);
+    expect(list.body.data.map((h: { householdCode: string }) => h.householdCode).sort()).to.deep.equal(['IMP-001', 'IMP-002', 'IMP-003']);
+    await page.waitForSelector('[data-testid=import-history] tbody tr');
+    expect(browser.pageErrors).to.deep.equal([]);
+  });
+});
