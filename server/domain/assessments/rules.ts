@@ -92,7 +92,8 @@ export function evaluateAssessment(
   household: { area: Area; members: Member[] },
   input: AssessmentInput & { round: number },
 ): EvaluatedAssessment {
-  const facts: AssessmentFacts = { ...(input.facts ?? {}) };
+  // `derived` is ours to write: a client cannot claim which flags were derived.
+  const { derived: _claimed, ...facts }: AssessmentFacts = { ...(input.facts ?? {}) };
   const known = new Set([...sets.city.indicators, ...sets.national.indicators].map((i) => i.code));
   const unknown = [...new Set(input.deprivations.filter((c) => !known.has(c)))];
   if (unknown.length > 0) {
@@ -109,7 +110,9 @@ export function evaluateAssessment(
   const all = new Set(input.deprivations);
   for (const d of derived) if (known.has(d.code)) all.add(d.code);
   const deprivations = [...known].filter((c) => all.has(c)); // stable order: city, then national-only codes
-  if (derived.length > 0) facts.derived = derived.map((d) => d.code);
+  // Only flags the survey did not give, so the given ones can be recovered for a re-classification.
+  const added = derived.map((d) => d.code).filter((c) => known.has(c) && !input.deprivations.includes(c));
+  if (added.length > 0) facts.derived = added;
 
   const run = (set: CriteriaSet) => {
     const own = new Set(set.indicators.map((i) => i.code));
@@ -165,4 +168,10 @@ export function transitionsFor(mask: number, round: number, roundMin: number): T
   if (!onNow) return onBefore ? 'escaped' : null;
   const earlier = mask & (roundBit(round - 1, roundMin) - 1); // bits of rounds before round − 1
   return earlier !== 0 ? 'fell_back' : 'new';
+}
+
+/** The flags the survey gave (stored deprivations minus the ones derived from facts), for a re-classification. */
+export function givenDeprivations(stored: { deprivations: unknown; facts: unknown }): string[] {
+  const derived = new Set(((stored.facts as AssessmentFacts | null)?.derived as string[] | undefined) ?? []);
+  return ((stored.deprivations as string[] | null) ?? []).filter((c) => !derived.has(c));
 }

@@ -70,7 +70,12 @@ export async function createCriteriaVersion(ctx: Ctx, id: string, input: NewVers
   return inTransaction(ctx.db, async (tx) => {
     const latest = await repo.latestVersion(tx, id);
     if (!latest) throw errors.notFound('criteria set');
-    const next: CriteriaSet = { ...input, id, version: latest.version + 1 };
+    if (input.standard !== latest.standard) {
+      // CRITERIA_ROUNDS maps set ids per standard: a set cannot change standard between versions.
+      throw errors.validation([{ path: 'standard', code: 'any.only', message: { vi: `Bộ tiêu chí này thuộc chuẩn ${latest.standard}`, en: `This set belongs to the ${latest.standard} standard` } }]);
+    }
+    const { note: _note, ...fields } = input;
+    const next: CriteriaSet = { ...fields, id, version: latest.version + 1 };
     checkSetConsistency(next);
     const row = await repo.insertVersion(tx, { ...next, note: input.note ?? null, createdBy: ctx.actor.username });
     await recordAudit(tx, ctx, { action: 'create', entity: 'criteria_set', entityId: `${id}@${row.version}`, before: { version: latest.version }, after: next });

@@ -1,0 +1,172 @@
+/**
+ * Household registry operations, each with a Ctx: scoped (server/domain/scope.ts), validated by the pure rules,
+ * run in one transaction with its audit event. The demo generator and the import reuse these.
+ *
+ * Writes: ward users their own ward; district users any ward of their district (they import for every ward,
+ * issue 4); admins everything. Out-of-scope records are 404.
+ */
+import type { Ctx } from '../../context.ts';
+import type { Tx } from '../../db/client.ts';
+import { inTransaction } from '../../db/tx.ts';
+import { AppError, errors } from '../../errors.ts';
+import { listAuditEvents, type AuditRow } from '../audit/repository.ts';
+import { recordAudit } from '../audit/repository.ts';
+import { requireWardInScope } from '../scope.ts';
+import * as assessmentsRepo from '../assessments/repository.ts';
+import { putAssessmentFor, reevaluateHousehold } from '../assessments/service.ts';
+import { transitionsFor, type AssessmentInput, type Transition } from '../assessments/rules.ts';
+import * as repo from './repository.ts';
+import { householdProblems, normalizeHousehold, searchTextOf, type ArchiveReason, type HouseholdFields } from './rules.ts';
+
+export type HouseholdInput = HouseholdFields;
+export type HouseholdChanges = Partial<Omit<HouseholdFields, 'wardCode'>>;
+
+const archivedConflict = () =>
+  errors.conflict({ vi: 'Hộ đã được lưu trữ; hãy khôi phục trước khi sửa', en: 'The household is archived; restore it before changing it' }, [{ path: 'status', code: 'ARCHIVED', message: { vi: 'Đã lưu trữ', en: 'archived' } }]);
+
+function auditView(h: repo.HouseholdRow) {
+  const { searchText: _s, cityPoorMask: _a, cityNearPoorMask: _b, nationalPoorMask: _c, nationalNearPoorMask: _d, createdAt: _e, updatedAt: _f, ...rest } = h;
+  return rest;
+}
+
+function checked<T extends Partial<HouseholdFields>>(input: T): T {
+  const value = normalizeHousehold(input);
+  const problems = householdProblems(value, new Date().getFullYear());
+  if (problems.length) throw errors.validation(problems);
+  return value;
+}
+
+/** A duplicate household code answers on the field the user typed, not on the index name. */
+function duplicateCode(err: unknown): never {
+  if (err instanceof AppError && err.code === 'DUPLICATE') {
+    throw errors.duplicate([{ path: 'householdCode', code: 'UNIQUE', message: { vi: 'Mã hộ đã tồn tại trong phường', en: 'This household code already exists in the ward' } }]);
+  }
+  throw err;
+}
+
+async function requireHousehold(tx: Tx | Ctx['db'], ctx: Ctx, id: string, forUpdate = false): Promise<repo.HouseholdRow> {
+  const row = await repo.findHousehold(tx, ctx.actor, id, { forUpdate });
+  if (!row) throw errors.notFound('household');
+  return row;
+}
+
+function requireVersion(row: repo.HouseholdRow, expected: number | null, required: boolean): void {
+  if (expected === null) {
+    if (required) throw errors.preconditionRequired();
+    return;
+  }
+  if (row.version !== expected) throw errors.preconditionFailed();
+}
+
+export async function createHousehold(ctx: Ctx, input: HouseholdInput): Promise<repo.HouseholdRow> {
+  const value = checked(input);
+  return inTransaction(ctx.db, async (tx) => {
+    await requireWardInScope(tx, ctx.actor, value.wardCode);
+    const row = await repo.insertHousehold(tx, { ...value, searchText: searchTextOf(value), createdBy: ctx.actor.username, updatedBy: ctx.actor.username });
+    await recordAudit(tx, ctx, { action: 'create', entity: 'household', entityId: row.id, wardCode: row.wardCode, after: auditView(row) });
+    return row;
+  }).catch(duplicateCode);
+}
+
+export async function getHousehold(ctx: Ctx, id: string): Promise<repo.HouseholdRow> {
+  return requireHousehold(ctx.db, ctx, id);
+}
+
+/** PATCH: If-Match required. Area or member changes re-evaluate the stored assessments (same set versions). */
+export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: number | null, changes: HouseholdChanges): Promise<repo.HouseholdRow> {
+  const value = checked(changes);
+  return inTransaction(ctx.db, async (tx) => {
+    const before = await requireHousehold(tx, ctx, id, true);
+    requireVersion(before, expectedVersion, true);
+    if (before.status === 'archived') throw archivedConflict();
+    const merged = { ...before, ...value };
+    const row = await repo.updateHouseholdRow(tx, id, { ...value, searchText: searchTextOf(merged as HouseholdFields), version: before.version + 1, updatedBy: ctx.actor.username });
+    const reclassified = value.area !== undefined || value.members !== undefined ? await reevaluateHousehold(tx, ctx, row) : 0;
+    await recordAudit(tx, ctx, { action: 'update', entity: 'household', entityId: id, wardCode: row.wardCode, before: auditView(before), after: auditView(row), meta: reclassified ? { reclassified } : null });
+    return (await repo.findHousehold(tx, ctx.actor, id))!;
+  }).catch(duplicateCode);
+}
+
+/** DELETE archives (soft): nothing is hard-deleted through the API. */
+export async function archiveHousehold(ctx: Ctx, id: string, expectedVersion: number | null, reason: ArchiveReason): Promise<repo.HouseholdRow> {
+  return inTransaction(ctx.db, async (tx) => {
+    const before = await requireHousehold(tx, ctx, id, true);
+    requireVersion(before, expectedVersion, true);
+    if (before.status === 'archived') throw archivedConflict();
+    const row = await repo.updateHouseholdRow(tx, id, { status: 'archived', archivedReason: reason, version: before.version + 1, updatedBy: ctx.actor.username });
+    await recordAudit(tx, ctx, { action: 'delete', entity: 'household', entityId: id, wardCode: row.wardCode, before: { status: before.status }, after: { status: row.status, archivedReason: reason } });
+    return row;
+  });
+}
+
+/** If-Match is optional here (restoring is idempotent in intent), but checked when sent. */
+export async function restoreHousehold(ctx: Ctx, id: string, expectedVersion: number | null): Promise<repo.HouseholdRow> {
+  return inTransaction(ctx.db, async (tx) => {
+    const before = await requireHousehold(tx, ctx, id, true);
+    requireVersion(before, expectedVersion, false);
+    if (before.status !== 'archived') throw errors.conflict({ vi: 'Hộ không ở trạng thái lưu trữ', en: 'The household is not archived' }, [{ path: 'status', code: 'NOT_ARCHIVED', message: { vi: 'Đang hoạt động', en: 'active' } }]);
+    const row = await repo.updateHouseholdRow(tx, id, { status: 'active', archivedReason: null, version: before.version + 1, updatedBy: ctx.actor.username });
+    await recordAudit(tx, ctx, { action: 'restore', entity: 'household', entityId: id, wardCode: row.wardCode, before: { status: before.status, archivedReason: before.archivedReason }, after: { status: 'active' } });
+    return row;
+  });
+}
+
+export async function putAssessment(ctx: Ctx, id: string, round: number, input: AssessmentInput): Promise<assessmentsRepo.AssessmentRow> {
+  return putAssessmentFor(
+    ctx,
+    async (tx) => {
+      const h = await requireHousehold(tx, ctx, id, true);
+      if (h.status === 'archived') throw archivedConflict();
+      return h;
+    },
+    round,
+    input,
+  );
+}
+
+export interface ListInput extends repo.HouseholdFilters {
+  page: number;
+  pageSize: number;
+}
+
+export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<{ rows: repo.ListedHousehold[]; total: number }> {
+  const { page, pageSize, ...filters } = input;
+  return repo.listHouseholds(ctx.db, ctx.actor, filters, { limit: pageSize, offset: (page - 1) * pageSize });
+}
+
+type ListName = 'poor' | 'nearPoor';
+export interface RoundTransitions {
+  round: number;
+  city: Record<ListName, Transition | null>;
+  national: Record<ListName, Transition | null>;
+}
+
+export interface HouseholdHistory {
+  household: repo.HouseholdRow;
+  assessments: assessmentsRepo.AssessmentRow[];
+  transitions: RoundTransitions[];
+  audit: AuditRow[];
+}
+
+/** Assessments, the yearly transitions per list and standard (domain.md §4, from the masks) and the audit trail. */
+export async function householdHistory(ctx: Ctx, id: string): Promise<HouseholdHistory> {
+  const household = await requireHousehold(ctx.db, ctx, id);
+  const assessments = await assessmentsRepo.assessmentsOf(ctx.db, id);
+  const { roundMin, roundMax } = ctx.config;
+  const transitions: RoundTransitions[] = [];
+  for (let round = roundMin; round <= roundMax; round++) {
+    const t = (mask: number) => transitionsFor(mask, round, roundMin);
+    transitions.push({
+      round,
+      city: { poor: t(household.cityPoorMask), nearPoor: t(household.cityNearPoorMask) },
+      national: { poor: t(household.nationalPoorMask), nearPoor: t(household.nationalNearPoorMask) },
+    });
+  }
+  const page = { limit: 500, offset: 0 };
+  const [own, ofAssessments] = await Promise.all([
+    listAuditEvents(ctx.db, ctx.actor, { entity: 'household', entityId: id }, page),
+    listAuditEvents(ctx.db, ctx.actor, { entity: 'assessment', entityId: id }, page),
+  ]);
+  const audit = [...own.rows, ...ofAssessments.rows].sort((a, b) => a.id - b.id);
+  return { household, assessments, transitions, audit };
+}

@@ -1,0 +1,62 @@
+import type { AssessmentRow } from '../../domain/assessments/repository.ts';
+import type { HouseholdRow, ListedHousehold } from '../../domain/households/repository.ts';
+import type { HouseholdHistory } from '../../domain/households/service.ts';
+import type { AuditRow } from '../../domain/audit/repository.ts';
+
+export function presentHousehold(h: HouseholdRow) {
+  return {
+    id: h.id,
+    wardCode: h.wardCode,
+    householdCode: h.householdCode,
+    address: h.address,
+    area: h.area,
+    headName: h.headName,
+    headIdNumber: h.headIdNumber,
+    members: h.members,
+    status: h.status,
+    archivedReason: h.archivedReason,
+    version: h.version,
+    createdAt: h.createdAt.toISOString(),
+    updatedAt: h.updatedAt.toISOString(),
+  };
+}
+
+/** A list row: the household and, when a round was asked for, its categories in that round. */
+export function presentListedHousehold(h: ListedHousehold, round: number | undefined) {
+  return {
+    ...presentHousehold(h),
+    assessment: round === undefined ? null : { round, cityCategory: h.roundCityCategory, nationalCategory: h.roundNationalCategory },
+  };
+}
+
+export function presentAssessment(a: AssessmentRow) {
+  return {
+    householdId: a.householdId,
+    round: a.round,
+    income: { amount: a.incomeAmount, per: a.incomePer },
+    deprivations: a.deprivations,
+    facts: a.facts,
+    surveyor: a.surveyor,
+    surveyedAt: a.surveyedAt,
+    source: a.source,
+    importId: a.importId,
+    results: a.results,
+    cityCategory: a.cityCategory,
+    nationalCategory: a.nationalCategory,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
+
+function presentAuditEvent(e: AuditRow) {
+  return { id: e.id, at: e.at.toISOString(), actor: e.actorUsername, action: e.action, entity: e.entity, before: e.before, after: e.after, meta: e.meta };
+}
+
+export function presentHistory(h: HouseholdHistory) {
+  return {
+    household: presentHousehold(h.household),
+    assessments: h.assessments.map(presentAssessment),
+    transitions: h.transitions,
+    audit: h.audit.map(presentAuditEvent),
+  };
+}
