@@ -1,15 +1,25 @@
 /**
- * Exports of the reports area: each one is scoped like the report it writes and audited as an `export` event
- * (who took which figures or which personal data out of the registry) before the file is streamed.
+ * Exports of the reports area: each one is scoped like the data it writes and audited as an `export` event (who
+ * took which figures or which personal data out of the registry). Preparing an export does every check and the
+ * audit first, so a refusal is still a JSON error; only then does the caller open the download and stream.
  */
 import type { Writable } from 'node:stream';
 import type { Ctx } from '../../context.ts';
 import { recordAudit } from '../audit/repository.ts';
+import { householdListConditions, type HouseholdFilters } from '../households/repository.ts';
+import { requireWardInScope } from '../scope.ts';
+import { writeHouseholdsWorkbook } from './households-xlsx.ts';
 import { writeRatesWorkbook } from './rates-xlsx.ts';
+import { pageHouseholdsForExport } from './repository.ts';
 import { ratesReport } from './service.ts';
 import type { Standard } from './rules.ts';
 
-export async function exportRatesWorkbook(ctx: Ctx, q: { round: number; standard: Standard }, out: Writable): Promise<void> {
+export interface PreparedExport {
+  fileName: string;
+  write(out: Writable): Promise<void>;
+}
+
+export async function prepareRatesExport(ctx: Ctx, q: { round: number; standard: Standard }): Promise<PreparedExport> {
   const report = await ratesReport(ctx, q);
   await recordAudit(ctx.db, ctx, {
     action: 'export',
@@ -18,5 +28,33 @@ export async function exportRatesWorkbook(ctx: Ctx, q: { round: number; standard
     meta: { format: 'xlsx', round: q.round, standard: q.standard, wards: report.rows.map((r) => r.code) },
   });
   const placeName = report.scope === 'ward' && report.rows[0] ? `${report.rows[0].name}, ${report.district.name}` : report.district.name;
-  await writeRatesWorkbook(report, out, { placeName, generatedAt: new Date(), generatedBy: ctx.actor.username });
+  return {
+    fileName: `ty-le-ho-ngheo-${q.round}-${q.standard}.xlsx`,
+    write: (out) => writeRatesWorkbook(report, out, { placeName, generatedAt: new Date(), generatedBy: ctx.actor.username }),
+  };
+}
+
+/** Rows per database page of the households export: bounded memory whatever the district's size. */
+const EXPORT_PAGE = 1000;
+
+/**
+ * households.xlsx with the same filters as GET /api/households (helper B's householdListConditions: scope, ward,
+ * status, search text, round and category). A ward outside the scope is 404, as in the list.
+ */
+export async function prepareHouseholdsExport(ctx: Ctx, filters: HouseholdFilters): Promise<PreparedExport> {
+  if (filters.ward) await requireWardInScope(ctx.db, ctx.actor, filters.ward);
+  const where = householdListConditions(ctx.actor, filters);
+  await recordAudit(ctx.db, ctx, {
+    action: 'export',
+    entity: 'households',
+    wardCode: filters.ward ?? (ctx.actor.role === 'ward' ? ctx.actor.wardCode : null),
+    // The filters only: the search text may hold a name, and personal data stays out of the audit meta.
+    meta: { format: 'xlsx', ward: filters.ward ?? null, round: filters.round ?? null, standard: filters.standard ?? null, category: filters.category ?? null, status: filters.status ?? 'active', search: Boolean(filters.q) },
+  });
+  return {
+    fileName: `ho-gia-dinh${filters.ward ? `-${filters.ward}` : ''}${filters.round ? `-${filters.round}` : ''}.xlsx`,
+    write: async (out) => {
+      await writeHouseholdsWorkbook((after) => pageHouseholdsForExport(ctx.db, where, filters.round, after, EXPORT_PAGE), out);
+    },
+  };
 }

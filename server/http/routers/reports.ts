@@ -2,19 +2,22 @@ import { Router, type Response } from 'express';
 import type { AppDeps } from '../../context.ts';
 import { ctxOf } from '../auth.ts';
 import { validate } from '../validate.ts';
-import { ratesQuery, totalBody, totalParams, totalsQuery, trendQuery } from '../schemas/reports.ts';
+import { householdsExportQuery, ratesQuery, totalBody, totalParams, totalsQuery, trendQuery } from '../schemas/reports.ts';
 import { presentRatesReport, presentTrendReport, presentWardTotal } from '../presenters/reports.ts';
 import { ratesReport, trendReport } from '../../domain/reports/service.ts';
-import { exportRatesWorkbook } from '../../domain/reports/export-service.ts';
+import { prepareHouseholdsExport, prepareRatesExport, type PreparedExport } from '../../domain/reports/export-service.ts';
+import type { HouseholdFilters } from '../../domain/households/repository.ts';
 import { listScopedWardTotals, setWardTotal } from '../../domain/units/totals-service.ts';
 import type { Standard } from '../../domain/reports/rules.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-function startDownload(res: Response, fileName: string): void {
+/** Opens the download only once the export is prepared (checked, audited): refusals stay JSON errors. */
+async function download(res: Response, job: PreparedExport): Promise<void> {
   res.status(200);
   res.setHeader('Content-Type', XLSX);
-  res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
+  res.setHeader('Content-Disposition', `attachment; filename="${job.fileName}"`);
+  await job.write(res);
 }
 
 /** Rates report, trend, their exports, and the totals (denominators) they divide by. See docs/reports.md. */
@@ -50,8 +53,13 @@ export function reportsRouter(deps: AppDeps): Router {
   r.get('/reports/rates.xlsx', async (req, res) => {
     const ctx = ctxOf(req, deps);
     const q = validate<{ round: number; standard: Standard }>(ratesQuery(c), req.query);
-    startDownload(res, `ty-le-ho-ngheo-${q.round}-${q.standard}.xlsx`);
-    await exportRatesWorkbook(ctx, q, res);
+    await download(res, await prepareRatesExport(ctx, q));
+  });
+
+  r.get('/households.xlsx', async (req, res) => {
+    const ctx = ctxOf(req, deps);
+    const q = validate<HouseholdFilters>(householdsExportQuery, req.query);
+    await download(res, await prepareHouseholdsExport(ctx, q));
   });
 
   return r;

@@ -1,6 +1,7 @@
 /** joi schemas of the reports area (rates, trend, totals). Round bounds come from the config (ROUND_MIN..ROUND_MAX). */
 import type { Config } from '../../config.ts';
 import { Joi } from '../validate.ts';
+import { listQuery } from './households.ts';
 
 const standard = Joi.string().valid('city', 'national').default('city');
 const round = (c: Config) => Joi.number().integer().min(c.roundMin).max(c.roundMax);
@@ -24,3 +25,6 @@ export const totalParams = (c: Config) =>
 
 /** Households of a ward: Quận 12 wards hold 5–20k; the bound only stops typing slips. */
 export const totalBody = Joi.object({ households: Joi.number().integer().min(0).max(10_000_000).required() });
+
+/** Filters of GET /api/households.xlsx: exactly those of GET /api/households (helper B's listQuery), without paging. */
+export const householdsExportQuery = listQuery.fork(['page', 'pageSize'], () => Joi.forbidden());
