@@ -1,5 +1,6 @@
 /** All SQL of the households area. Every read goes through the actor's scope (server/domain/scope.ts). */
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Actor } from '../../context.ts';
 import type { Executor } from '../../db/client.ts';
 import { assessments, households } from '../../db/schema.ts';
@@ -49,15 +50,14 @@ export interface ListedHousehold extends HouseholdRow {
 
 export async function listHouseholds(exec: Executor, actor: Actor, f: HouseholdFilters, page: { limit: number; offset: number }): Promise<{ rows: ListedHousehold[]; total: number }> {
   const where = householdListConditions(actor, f);
-  const round = f.round ?? -1;
+  // The categories of the asked round ride along via a left join (one row per household: one assessment per round).
+  const roundAssessment = alias(assessments, 'round_assessment');
+  const on = and(eq(roundAssessment.householdId, households.id), eq(roundAssessment.round, f.round ?? -1));
   const [rows, [count]] = await Promise.all([
     exec
-      .select({
-        h: households,
-        roundCityCategory: sql<string | null>`(select a.city_category from ${assessments} a where a.household_id = ${households.id} and a.round = ${round})`,
-        roundNationalCategory: sql<string | null>`(select a.national_category from ${assessments} a where a.household_id = ${households.id} and a.round = ${round})`,
-      })
+      .select({ h: households, roundCityCategory: roundAssessment.cityCategory, roundNationalCategory: roundAssessment.nationalCategory })
       .from(households)
+      .leftJoin(roundAssessment, on)
       .where(where)
       .orderBy(asc(households.wardCode), asc(households.householdCode))
       .limit(page.limit)

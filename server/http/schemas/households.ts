@@ -74,7 +74,10 @@ export const assessmentSchema = Joi.object({
     .pattern(/^(?!derived$)[a-zA-Z][a-zA-Z0-9_]{0,39}$/, Joi.alternatives(Joi.string().max(500), Joi.number(), Joi.boolean(), null))
     .max(30)
     .default({}),
-  surveyedAt: Joi.string().isoDate().pattern(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').allow(null),
+  surveyedAt: Joi.string()
+    .pattern(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+    .custom((v: string, helpers) => (new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v ? v : helpers.error('date.base')), 'calendar date')
+    .allow(null),
   surveyor: Joi.string().max(200).allow(null, ''),
 });
 
