@@ -1,0 +1,200 @@
+/**
+ * Applies validated survey rows to the registry in bulk: households keyed by (ward code, household code),
+ * assessments by household + round. Unchanged rows write nothing and leave no audit row; changed rows are written in
+ * batches (bulk-repository.ts) and audited in the same transaction; the list masks of every touched household are
+ * recomputed (listMasks). `mode: 'dry'` runs the same comparison without writing (the import's dry-run summary).
+ * Independent of files: the import passes a source reading its NDJSON, the demo generator an array built in memory.
+ */
+import type { Ctx } from '../../context.ts';
+import type { Executor, Tx } from '../../db/client.ts';
+import { inTransaction } from '../../db/tx.ts';
+import { recordAuditMany, type AuditEvent } from '../audit/repository.ts';
+import { evaluateAssessment, listMasks } from '../assessments/rules.ts';
+import { loadCriteriaResolver } from '../criteria/service.ts';
+import { searchTextOf, type Member } from '../households/rules.ts';
+import * as bulk from './bulk-repository.ts';
+import { emptyCategories, emptyCounts, householdKey, type CategoryCounts, type Counts, type ImportRow } from './types.ts';
+
+export type ApplyCtx = Pick<Ctx, 'db' | 'config' | 'actor' | 'requestId'>;
+
+/** Rows in batches; `final` must be set on the last row of each household (arraySource does it). */
+export interface RowSource {
+  batches(): AsyncIterable<ImportRow[]>;
+}
+
+export interface ApplyOptions {
+  importId?: string | null;
+  mode?: 'write' | 'dry';
+  batchSize?: number;
+  /** assessments.source of written rows. */
+  source?: string;
+  onProgress?: (doneRows: number) => void;
+}
+
+export interface ApplyResult {
+  households: Counts;
+  assessments: Counts;
+  categories: CategoryCounts;
+  nationalCategories: CategoryCounts;
+}
+
+const DEFAULT_BATCH = 5000;
+
+/** Stable JSON (sorted keys): jsonb hands keys back in its own order, so plain JSON.stringify would see changes. */
+export function stableJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+}
+
+/** An in-memory array as a source, marking each household's last row as `final`. */
+export function arraySource(rows: ImportRow[], batchSize = DEFAULT_BATCH): RowSource {
+  const last = new Map<string, number>();
+  rows.forEach((r, i) => last.set(householdKey(r), i));
+  return {
+    async *batches() {
+      for (let i = 0; i < rows.length; i += batchSize) {
+        yield rows.slice(i, i + batchSize).map((r, j) => ({ ...r, final: last.get(householdKey(r)) === i + j }));
+      }
+    },
+  };
+}
+
+/** Applies the rows in one transaction (all or nothing). */
+export async function applyRows(ctx: ApplyCtx, rows: ImportRow[] | RowSource, opts: ApplyOptions = {}): Promise<ApplyResult> {
+  const source = Array.isArray(rows) ? arraySource(rows, opts.batchSize) : rows;
+  if (opts.mode === 'dry') return applyRowsWith(ctx.db, ctx, source, opts);
+  return inTransaction(ctx.db, (tx) => applyRowsWith(tx, ctx, source, opts));
+}
+
+interface Known {
+  id: string | null;
+  area: 'urban' | 'rural';
+  members: Member[];
+}
+
+const householdFields = (r: ImportRow, members: Member[]) => ({
+  wardCode: r.wardCode,
+  householdCode: r.householdCode,
+  headName: r.headName,
+  headIdNumber: r.headIdNumber,
+  address: r.address,
+  area: r.area,
+  members,
+  searchText: searchTextOf({ ...r, members }),
+});
+
+/** Runs the comparison (and the writes unless dry) on `exec` — a transaction when writing. */
+export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: RowSource, opts: ApplyOptions): Promise<ApplyResult> {
+  const write = opts.mode !== 'dry';
+  const by = ctx.actor.username;
+  const importId = opts.importId ?? null;
+  const meta = importId ? { importId } : undefined;
+  const out: ApplyResult = { households: emptyCounts(), assessments: emptyCounts(), categories: emptyCategories(), nationalCategories: emptyCategories() };
+  const resolver = await loadCriteriaResolver(exec, ctx.config);
+  // Dry runs write nothing, so households that would be created or changed are remembered for the second pass.
+  const pending = new Map<string, Known>();
+  const touched = new Set<string>();
+
+  // Pass 1 — households: only each household's final row carries its fields.
+  for await (const batch of source.batches()) {
+    const finals = batch.filter((r) => r.final);
+    const existing = new Map((await bulk.findHouseholdsByKeys(exec, finals)).map((h) => [householdKey(h), h]));
+    const inserts: bulk.HouseholdWrite[] = [];
+    const updates: (bulk.HouseholdWrite & { id: string })[] = [];
+    const events: AuditEvent[] = [];
+    for (const r of finals) {
+      const ex = existing.get(householdKey(r));
+      const members = r.members ?? ex?.members ?? [];
+      const next = householdFields(r, members);
+      if (!ex) {
+        out.households.new++;
+        inserts.push(next);
+        if (!write) pending.set(householdKey(r), { id: null, area: r.area, members });
+        continue;
+      }
+      const changed = (['headName', 'headIdNumber', 'address', 'area'] as const).filter((k) => ex[k] !== next[k]);
+      if (stableJson(ex.members) !== stableJson(members)) changed.push('members' as never);
+      if (changed.length === 0) {
+        out.households.unchanged++;
+        continue;
+      }
+      out.households.updated++;
+      updates.push({ ...next, id: ex.id });
+      if (!write) pending.set(householdKey(r), { id: ex.id, area: r.area, members });
+      const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, o[k]]));
+      events.push({ action: 'update', entity: 'household', entityId: ex.id, wardCode: r.wardCode, before: pick(ex as never), after: pick(next), meta });
+    }
+    if (!write) continue;
+    const created = await bulk.insertHouseholds(exec, inserts, by);
+    for (const c of created) {
+      events.push({ action: 'create', entity: 'household', entityId: c.id, wardCode: c.wardCode, after: { householdCode: c.householdCode }, meta });
+    }
+    await bulk.updateHouseholds(exec, updates, by);
+    await recordAuditMany(exec, ctx, events);
+  }
+
+  // Pass 2 — assessments, classified with the household as it now stands.
+  let done = 0;
+  for await (const batch of source.batches()) {
+    const keys = [...new Map(batch.map((r) => [householdKey(r), r])).values()];
+    const found = new Map((await bulk.findHouseholdsByKeys(exec, keys)).map((h) => [householdKey(h), h]));
+    const planned = batch.map((r) => {
+      const key = householdKey(r);
+      const h: Known = pending.get(key) ?? (found.get(key) as Known);
+      const ev = evaluateAssessment(resolver(r.round), { area: h.area, members: h.members }, { ...r, facts: r.facts });
+      out.categories[ev.cityCategory]++;
+      out.nationalCategories[ev.nationalCategory]++;
+      const next: bulk.AssessmentWrite = {
+        householdId: h.id ?? '', round: r.round, incomeAmount: r.income.amount, incomePer: r.income.per, deprivations: ev.deprivations,
+        facts: ev.facts, surveyor: r.surveyor, surveyedAt: r.surveyedAt, results: ev.results, cityCategory: ev.cityCategory, nationalCategory: ev.nationalCategory,
+      };
+      return { r, next };
+    });
+    const existing = new Map(
+      (await bulk.findAssessments(exec, planned.filter((p) => p.next.householdId).map((p) => p.next))).map((a) => [`${a.householdId}|${a.round}`, a]),
+    );
+    const inserts: bulk.AssessmentWrite[] = [];
+    const updates: (bulk.AssessmentWrite & { id: string })[] = [];
+    const events: AuditEvent[] = [];
+    for (const { r, next } of planned) {
+      const ex = existing.get(`${next.householdId}|${next.round}`);
+      if (!ex) {
+        out.assessments.new++;
+        inserts.push(next);
+        continue;
+      }
+      const changed = (Object.keys(next) as (keyof bulk.AssessmentWrite)[]).filter((k) => stableJson(ex[k]) !== stableJson(next[k]));
+      if (changed.length === 0) {
+        out.assessments.unchanged++;
+        continue;
+      }
+      out.assessments.updated++;
+      updates.push({ ...next, id: ex.id });
+      const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.filter((k) => k !== 'results').map((k) => [k, o[k]]));
+      events.push({ action: 'update', entity: 'assessment', entityId: ex.id, wardCode: r.wardCode, before: pick(ex as never), after: pick(next as never), meta });
+    }
+    done += batch.length;
+    opts.onProgress?.(done);
+    if (!write) continue;
+    const created = await bulk.insertAssessments(exec, inserts, opts.source ?? 'import', importId);
+    const wardOf = new Map(planned.map((p) => [p.next.householdId, p.r.wardCode]));
+    for (const c of created) {
+      events.push({ action: 'create', entity: 'assessment', entityId: c.id, wardCode: wardOf.get(c.householdId) ?? null, after: { householdId: c.householdId, round: c.round }, meta });
+    }
+    await bulk.updateAssessments(exec, updates, opts.source ?? 'import', importId);
+    await recordAuditMany(exec, ctx, events);
+    for (const p of [...inserts, ...updates]) touched.add(p.householdId);
+  }
+
+  // Pass 3 — list masks of the touched households (docs/ARCHITECTURE.md "Domain storage notes").
+  const ids = [...touched];
+  for (let i = 0; i < ids.length; i += DEFAULT_BATCH) {
+    const slice = ids.slice(i, i + DEFAULT_BATCH);
+    const byHousehold = new Map<string, bulk.MaskRow[]>(slice.map((id) => [id, []]));
+    for (const row of await bulk.categoriesOf(exec, slice)) byHousehold.get(row.householdId)!.push(row);
+    await bulk.updateMasks(exec, [...byHousehold].map(([id, rows]) => ({ id, ...listMasks(rows, ctx.config.roundMin) })));
+  }
+  return out;
+}

@@ -1,0 +1,275 @@
+/**
+ * One spreadsheet row → a validated ImportRow or its errors. Pure: the parser (in the child process) calls it with
+ * the cells of the row and what it knows about wards, scope and indicators. Every row goes through joi (shapes and
+ * ranges) and the household rules shared with the API (households/rules.ts).
+ */
+import Joi from 'joi';
+import type { Message } from '../../errors.ts';
+import { joiDetails } from '../../http/validate.ts';
+import { HOUSEHOLD_CODE_PATTERN, householdProblems, normalizeHousehold, type Member } from '../households/rules.ts';
+import { fold } from '../text.ts';
+import { indicatorKey, type IndicatorColumn } from './columns.ts';
+import type { ImportError, ImportRow } from './types.ts';
+import { displayOf, parseArea, parseCode, parseDate, parseIdNumber, parseInteger, parseNumber, parseSex, parseText, parseYesNo, type Parsed, type Raw } from './values.ts';
+
+export interface WardInfo {
+  code: string;
+  name: string;
+  districtCode: string;
+}
+
+/** What the parser knows besides the file (serialisable: it is sent to the child process). */
+export interface RowContext {
+  wards: WardInfo[];
+  /** Ward codes inside the importing user's scope. */
+  allowedWards: string[];
+  /** Indicator columns (union of the sets applying to the configured rounds). */
+  indicators: IndicatorColumn[];
+  /** Indicator codes known in each round (city ∪ national set of that round). */
+  indicatorsByRound: Record<number, string[]>;
+  roundMin: number;
+  roundMax: number;
+  currentYear: number;
+}
+
+/** A row as read: column number → raw value, with the header text of each column. */
+export interface SheetRow {
+  sheet: string;
+  row: number;
+  cells: Map<number, Raw | { error: string }>;
+}
+
+export type ColumnMap = { keys: Map<number, string>; titles: Map<number, string> };
+
+export const msg = (vi: string, en: string): Message => ({ vi, en });
+
+const PARSERS: Record<string, (raw: Raw) => Parsed<unknown>> = {
+  ward_code: parseCode,
+  ward_name: parseText,
+  household_code: parseCode,
+  head_name: parseText,
+  head_id_number: parseIdNumber,
+  address: parseText,
+  surveyor: parseText,
+  area: parseArea,
+  members_count: parseInteger,
+  round: parseInteger,
+  income_month: parseInteger,
+  income_year: parseInteger,
+  floor_area: parseNumber,
+  survey_date: parseDate,
+  name: parseText,
+  birth_year: parseInteger,
+  sex: parseSex,
+  relation: parseText,
+  id_number: parseIdNumber,
+  has_health_insurance: parseYesNo,
+  in_school: parseYesNo,
+};
+
+/** Parses every mapped cell; blank rows give null (skipped silently). */
+export function parseCells(r: SheetRow, map: ColumnMap, errors: ImportError[]): Record<string, unknown> | null {
+  const values: Record<string, unknown> = {};
+  let blank = true;
+  for (const [col, key] of map.keys) {
+    const raw = r.cells.get(col) ?? null;
+    if (raw !== null) blank = false;
+    const column = map.titles.get(col) ?? key;
+    if (raw !== null && typeof raw === 'object' && 'error' in raw) {
+      errors.push({ sheet: r.sheet, row: r.row, column, col, code: 'CELL_ERROR', value: raw.error, message: msg(`Ô có lỗi công thức ${raw.error}`, `The cell holds the formula error ${raw.error}`) });
+      continue;
+    }
+    const parse = key.startsWith('ind:') ? parseYesNo : PARSERS[key];
+    if (!parse) continue;
+    const p = parse(raw as Raw);
+    if (p.ok) values[key] = p.value;
+    else errors.push({ sheet: r.sheet, row: r.row, column, col, code: p.code, value: displayOf(raw as Raw), message: p.message });
+  }
+  return blank ? null : values;
+}
+
+const schemas = new WeakMap<RowContext, Joi.ObjectSchema>();
+/** joi schema of a household row; built once per context (building it per row costs more than validating). */
+const householdSchema = (ctx: RowContext) => {
+  let s = schemas.get(ctx);
+  if (!s) schemas.set(ctx, (s = householdRowSchema(ctx)));
+  return s;
+};
+
+const householdRowSchema = (ctx: RowContext) =>
+  Joi.object({
+    wardCode: Joi.string().max(20).required(),
+    householdCode: Joi.string().pattern(HOUSEHOLD_CODE_PATTERN, 'household code').required(),
+    headName: Joi.string().max(200).required(),
+    headIdNumber: Joi.string().pattern(/^(\d{9}|\d{12})$/).allow(null),
+    address: Joi.string().max(500).allow(''),
+    area: Joi.string().valid('urban', 'rural').required(),
+    membersCount: Joi.number().integer().min(1).max(100).required(),
+    round: Joi.number().integer().min(ctx.roundMin).max(ctx.roundMax).required(),
+    incomeAmount: Joi.number().integer().min(0).max(1e12).required(),
+    floorArea: Joi.number().min(0).max(100_000).allow(null),
+    surveyedAt: Joi.string().isoDate().allow(null),
+    surveyor: Joi.string().max(200).allow(null),
+  });
+
+const FIELD_COLUMN: Record<string, string[]> = {
+  wardCode: ['ward_code', 'ward_name'],
+  householdCode: ['household_code'],
+  headName: ['head_name'],
+  headIdNumber: ['head_id_number'],
+  address: ['address'],
+  area: ['area'],
+  membersCount: ['members_count'],
+  round: ['round'],
+  incomeAmount: ['income_month', 'income_year'],
+  floorArea: ['floor_area'],
+  surveyedAt: ['survey_date'],
+  surveyor: ['surveyor'],
+  name: ['name'],
+  birthYear: ['birth_year'],
+  sex: ['sex'],
+  idNumber: ['id_number'],
+};
+
+/** Column number and header of the first mapped column for a field (null when the file has none). */
+export function columnOf(map: ColumnMap, field: string): { col: number | null; column: string | null } {
+  for (const key of FIELD_COLUMN[field] ?? [field]) {
+    for (const [col, k] of map.keys) if (k === key) return { col, column: map.titles.get(col) ?? key };
+  }
+  return { col: null, column: null };
+}
+
+/** joi problems → row errors on their columns, skipping fields whose cell already failed to parse. */
+export function joiErrors(error: Joi.ValidationError | undefined, r: SheetRow, map: ColumnMap, values: Record<string, unknown>, errors: ImportError[]): void {
+  if (!error) return;
+  const failedCols = new Set(errors.filter((e) => e.row === r.row && e.sheet === r.sheet).map((e) => e.col));
+  for (const d of joiDetails(error)) {
+    const field = d.path.split('.')[0]!;
+    const { col, column } = columnOf(map, field);
+    if (col !== null && failedCols.has(col)) continue;
+    const code = field === 'round' && /number\.(min|max)/.test(d.code ?? '') ? 'ROUND_OUT_OF_RANGE' : d.code === 'any.required' ? 'REQUIRED' : 'INVALID_VALUE';
+    const value = (FIELD_COLUMN[field] ?? [field]).map((k) => values[k]).find((v) => v !== undefined && v !== null);
+    errors.push({ sheet: r.sheet, row: r.row, column, col, code, value: value === undefined ? null : String(value), message: d.message });
+  }
+}
+
+/** Finds a ward by code, or by name with or without the "Phường" prefix, accent- and case-insensitively. */
+export function resolveWard(ctx: RowContext, code: string | null, name: string | null): WardInfo | null {
+  if (code) return ctx.wards.find((w) => w.code === code) ?? null;
+  if (!name) return null;
+  const bare = (s: string) => fold(s).replace(/^(phuong|xa|thi tran|p\.?)\s*/, '').replace(/\s+/g, '');
+  const n = bare(name);
+  return ctx.wards.find((w) => bare(w.name) === n) ?? null;
+}
+
+/** Validates one household row; returns the ImportRow or null (its errors appended to `errors`). */
+export function validateHouseholdRow(ctx: RowContext, r: SheetRow, map: ColumnMap, values: Record<string, unknown>, errors: ImportError[]): ImportRow | null {
+  const before = errors.length;
+  const push = (field: string, code: string, value: unknown, message: Message) => errors.push({ sheet: r.sheet, row: r.row, ...columnOf(map, field), code, value: value == null ? null : String(value), message });
+
+  const wardCode = (values.ward_code as string | null | undefined) ?? null;
+  const wardName = (values.ward_name as string | null | undefined) ?? null;
+  const ward = resolveWard(ctx, wardCode, wardName);
+  if (!ward && (wardCode || wardName)) push('wardCode', 'UNKNOWN_WARD', wardCode ?? wardName, msg('Không có phường này trong danh mục', 'No such ward in the catalogue'));
+  else if (ward && !ctx.allowedWards.includes(ward.code)) push('wardCode', 'OUT_OF_SCOPE', ward.code, msg('Phường này ngoài phạm vi tài khoản của bạn', 'This ward is outside your account’s scope'));
+
+  const month = values.income_month as number | null | undefined;
+  const year = values.income_year as number | null | undefined;
+  if (month != null && year != null) push('incomeAmount', 'AMBIGUOUS_INCOME', `${month} / ${year}`, msg('Chỉ ghi thu nhập theo tháng hoặc theo năm, không ghi cả hai', 'Give the income per month or per year, not both'));
+  else if (month == null && year == null && !errors.slice(before).some((e) => ['income_month', 'income_year'].includes(map.keys.get(e.col ?? 0) ?? ''))) {
+    push('incomeAmount', 'MISSING_INCOME', null, msg('Thiếu thu nhập bình quân', 'The average income is missing'));
+  }
+
+  const candidate = normalizeHousehold({
+    wardCode: ward?.code ?? wardCode ?? wardName ?? undefined,
+    householdCode: (values.household_code as string | null) ?? undefined,
+    headName: (values.head_name as string | null) ?? undefined,
+    headIdNumber: (values.head_id_number as string | null | undefined) ?? null,
+    address: (values.address as string | null) ?? '',
+  });
+  const shape = {
+    ...candidate,
+    area: values.area ?? undefined,
+    membersCount: values.members_count ?? undefined,
+    round: values.round ?? undefined,
+    incomeAmount: month ?? year ?? undefined,
+    floorArea: values.floor_area ?? null,
+    surveyedAt: values.survey_date ?? null,
+    surveyor: values.surveyor ?? null,
+  };
+  const { error } = householdSchema(ctx).validate(shape, { abortEarly: false, convert: false });
+  joiErrors(error, r, map, values, errors);
+  if (!error) {
+    for (const p of householdProblems(candidate, ctx.currentYear)) push(p.path, p.code ?? 'INVALID_VALUE', (candidate as Record<string, unknown>)[p.path], p.message);
+  }
+
+  const round = shape.round as number | undefined;
+  const known = round !== undefined ? new Set(ctx.indicatorsByRound[round] ?? []) : null;
+  const deprivations: string[] = [];
+  for (const ind of ctx.indicators) {
+    if (values[indicatorKey(ind.code)] !== true) continue;
+    if (known && !known.has(ind.code)) push(ind.code, 'INDICATOR_NOT_IN_SET', 'x', msg(`Chỉ số "${ind.vi}" không thuộc bộ tiêu chí của năm ${round}`, `Indicator "${ind.en}" is not part of the criteria of round ${round}`));
+    else deprivations.push(ind.code);
+  }
+  if (errors.length > before || !ward) return null;
+  const facts: ImportRow['facts'] = { membersCount: shape.membersCount as number };
+  if (shape.floorArea !== null) facts.floorArea = shape.floorArea as number;
+  return {
+    wardCode: ward.code,
+    householdCode: candidate.householdCode!,
+    headName: candidate.headName!,
+    headIdNumber: candidate.headIdNumber ?? null,
+    address: candidate.address ?? '',
+    area: shape.area as 'urban' | 'rural',
+    round: round!,
+    income: { amount: (month ?? year)!, per: month != null ? 'month' : 'year' },
+    deprivations,
+    facts,
+    surveyedAt: shape.surveyedAt as string | null,
+    surveyor: shape.surveyor as string | null,
+    sheet: r.sheet,
+    sheetRow: r.row,
+  };
+}
+
+const memberSchema = Joi.object({
+  name: Joi.string().max(200).required(),
+  birthYear: Joi.number().integer().required(),
+  sex: Joi.string().valid('male', 'female').required(),
+  relation: Joi.string().max(100).allow(''),
+  idNumber: Joi.string().allow(null),
+  hasHealthInsurance: Joi.boolean().required(),
+  inSchool: Joi.boolean().required(),
+});
+
+/** Validates one member row ("Nhân khẩu" sheet); returns the key of its household and the member. */
+export function validateMemberRow(ctx: RowContext, r: SheetRow, map: ColumnMap, values: Record<string, unknown>, errors: ImportError[]): { wardCode: string; householdCode: string; member: Member } | null {
+  const before = errors.length;
+  const push = (field: string, code: string, value: unknown, message: Message) => errors.push({ sheet: r.sheet, row: r.row, ...columnOf(map, field), code, value: value == null ? null : String(value), message });
+  const wardCode = values.ward_code as string | null;
+  const householdCode = values.household_code as string | null;
+  const ward = resolveWard(ctx, wardCode, null);
+  if (!wardCode) push('wardCode', 'REQUIRED', null, msg('Bắt buộc phải nhập', 'is required'));
+  else if (!ward) push('wardCode', 'UNKNOWN_WARD', wardCode, msg('Không có phường này trong danh mục', 'No such ward in the catalogue'));
+  else if (!ctx.allowedWards.includes(ward.code)) push('wardCode', 'OUT_OF_SCOPE', wardCode, msg('Phường này ngoài phạm vi tài khoản của bạn', 'This ward is outside your account’s scope'));
+  if (!householdCode) push('householdCode', 'REQUIRED', null, msg('Bắt buộc phải nhập', 'is required'));
+  const member = {
+    name: (values.name as string | null) ?? undefined,
+    birthYear: values.birth_year ?? undefined,
+    sex: values.sex ?? undefined,
+    relation: (values.relation as string | null) ?? '',
+    idNumber: (values.id_number as string | null | undefined) ?? null,
+    hasHealthInsurance: (values.has_health_insurance as boolean | undefined) ?? false,
+    inSchool: (values.in_school as boolean | undefined) ?? false,
+  };
+  const { error } = memberSchema.validate(member, { abortEarly: false, convert: false });
+  joiErrors(error, r, map, values, errors);
+  if (!error) {
+    for (const p of householdProblems({ members: [member as Member] }, ctx.currentYear)) {
+      const field = p.path.split('.').pop()!;
+      push(field, p.code ?? 'INVALID_VALUE', (member as Record<string, unknown>)[field], p.message);
+    }
+  }
+  if (errors.length > before || !ward || !householdCode) return null;
+  return { wardCode: ward.code, householdCode, member: member as Member };
+}
