@@ -50,10 +50,23 @@ export async function recordAudit(exec: Executor, who: Who, event: AuditEvent): 
   await exec.insert(auditEvents).values(row(who, event));
 }
 
-/** Appends many events in batches (imports). */
-export async function recordAuditMany(exec: Executor, who: Who, events: AuditEvent[], batchSize = 2000): Promise<void> {
+const param = (values: unknown[]) => sql.param(values);
+const jsonParam = (values: unknown[]) => sql.param(values.map((v) => (v === null || v === undefined ? null : JSON.stringify(v))));
+
+/**
+ * Appends many events in batches (imports, the demo load). One array parameter per column with unnest: a multi-row
+ * VALUES through the query builder spent ~5× longer building parameters than the database spent inserting
+ * (13k events: 10.4 s vs 2.1 s on PGlite, measured for the benchmarks of issue 8).
+ */
+export async function recordAuditMany(exec: Executor, who: Who, events: AuditEvent[], batchSize = 5000): Promise<void> {
   for (let i = 0; i < events.length; i += batchSize) {
-    await exec.insert(auditEvents).values(events.slice(i, i + batchSize).map((e) => row(who, e)));
+    const rows = events.slice(i, i + batchSize).map((e) => row(who, e));
+    const first = rows[0]!;
+    await exec.execute(sql`insert into ${auditEvents} (actor_id, actor_username, action, entity, entity_id, ward_code, before, after, meta, request_id)
+      select ${first.actorId}::uuid, ${first.actorUsername}, u.action, u.entity, u.entity_id, u.ward_code, u.before, u.after, u.meta, ${first.requestId}
+      from unnest(${param(rows.map((r) => r.action))}::text[], ${param(rows.map((r) => r.entity))}::text[], ${param(rows.map((r) => r.entityId))}::text[],
+                  ${param(rows.map((r) => r.wardCode))}::text[], ${jsonParam(rows.map((r) => r.before))}::jsonb[], ${jsonParam(rows.map((r) => r.after))}::jsonb[],
+                  ${jsonParam(rows.map((r) => r.meta))}::jsonb[]) as u(action, entity, entity_id, ward_code, before, after, meta)`);
   }
 }
 
