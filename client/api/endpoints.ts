@@ -88,7 +88,7 @@ export async function getHousehold(id: string): Promise<{ household: Household; 
   return { household: r.body, etag: r.headers.get('etag') ?? `"${r.body.version}"` };
 }
 
-export type HouseholdInput = Omit<Household, 'id' | 'status' | 'archivedReason' | 'version' | 'assessments'>;
+export type HouseholdInput = Pick<Household, 'wardCode' | 'householdCode' | 'address' | 'area' | 'headName' | 'headIdNumber' | 'members'>;
 
 export const createHousehold = (body: Partial<HouseholdInput>) => api.post<Household>('/api/households', body);
 
@@ -100,7 +100,8 @@ export async function updateHousehold(id: string, etag: string, body: Partial<Ho
 export const archiveHousehold = (id: string, etag: string, reason: string) =>
   request<Household>('DELETE', `/api/households/${encodeURIComponent(id)}`, { body: { reason }, headers: { 'if-match': etag } }).then((r) => r.body);
 
-export const restoreHousehold = (id: string) => api.post<Household>(`/api/households/${encodeURIComponent(id)}/restore`);
+export const restoreHousehold = (id: string, etag: string) =>
+  request<Household>('POST', `/api/households/${encodeURIComponent(id)}/restore`, { headers: { 'if-match': etag } }).then((r) => r.body);
 
 export interface AssessmentInput {
   income: { amount: number; per: 'month' | 'year' };

@@ -80,12 +80,12 @@ export interface TrendPoint {
 
 export interface Member {
   name: string;
-  birthYear: number | null;
-  sex: 'male' | 'female' | string | null;
-  relation: string | null;
+  birthYear: number;
+  sex: 'male' | 'female';
+  relation: string;
   idNumber: string | null;
-  hasHealthInsurance: boolean | null;
-  inSchool: boolean | null;
+  hasHealthInsurance: boolean;
+  inSchool: boolean;
 }
 
 export interface Reason {
@@ -113,6 +113,8 @@ export interface Assessment {
   surveyor?: string | null;
   source?: string | null;
   results: Partial<Record<Standard, StandardResult>>;
+  cityCategory?: Category | null;
+  nationalCategory?: Category | null;
 }
 
 export interface Household {
@@ -127,10 +129,8 @@ export interface Household {
   status: 'active' | 'archived';
   archivedReason: string | null;
   version: number;
-  assessments?: Assessment[];
-  /** List rows may carry the category for the requested round and standard. */
-  category?: Category | null;
-  categories?: Partial<Record<Standard, Category | null>>;
+  /** List rows, when a round was asked for: that round's category under each standard. */
+  assessment?: { round: number; cityCategory: Category | null; nationalCategory: Category | null } | null;
   [extra: string]: unknown;
 }
 
@@ -174,7 +174,13 @@ export interface ImportStatus {
     categories: Partial<Record<Category, number>>;
   } | null;
   errors: ImportError[];
-  error?: { code: string; message: Localized } | null;
+  /** All errors found; `errors` is capped, the annotated workbook has every one. */
+  errorCount?: number;
+  errorsTruncated?: boolean;
+  /** Why a whole file was refused (status `failed`). */
+  failure?: { code: string; message: Localized } | null;
+  username?: string;
+  createdAt?: string;
   [extra: string]: unknown;
 }
 export interface ImportListItem {

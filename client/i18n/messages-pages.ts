@@ -25,6 +25,10 @@ export const pageMessages = {
   'import.assessments': { vi: 'Phiếu rà soát', en: 'Assessments' },
   'import.trio': { vi: '{n} mới · {u} cập nhật · {s} không đổi', en: '{n} new · {u} updated · {s} unchanged' },
   'import.errorsCaption': { vi: 'Các lỗi tìm thấy ({n})', en: 'Errors found ({n})' },
+  'import.errorsTruncated': {
+    vi: 'Đang hiện {shown}/{total} lỗi; tệp đã đánh dấu lỗi có đủ tất cả.',
+    en: 'Showing {shown} of {total} errors; the marked-up workbook has all of them.',
+  },
   'import.sheet': { vi: 'Trang tính', en: 'Sheet' },
   'import.row': { vi: 'Dòng', en: 'Row' },
   'import.column': { vi: 'Cột', en: 'Column' },

@@ -72,9 +72,10 @@ export class WardChoropleth {
   private highlight(code: string, on: boolean): void {
     const layer = this.layers.get(code);
     if (!layer) return;
+    // No bringToFront on hover: re-inserting the path under a still pointer fires mouseout/mouseover again and
+    // leaves stray tooltips open. The selected ward is raised once, in select().
     if (on) {
       layer.setStyle(HOVER_STYLE);
-      layer.bringToFront();
     } else {
       layer.setStyle(code === this.selected ? SELECTED_STYLE : { weight: BASE_STYLE.weight, color: BASE_STYLE.color });
     }
@@ -101,7 +102,10 @@ export class WardChoropleth {
     const previous = this.selected;
     this.selected = code;
     if (previous) this.highlight(previous, false);
-    if (code) this.highlight(code, false);
+    if (code) {
+      this.highlight(code, false);
+      this.layers.get(code)?.bringToFront();
+    }
     for (const [c, layer] of this.layers) layer.getElement()?.setAttribute('aria-pressed', String(c === code));
   }
 

@@ -14,14 +14,11 @@ export function categoryBadge(c: Category | null | undefined): HTMLElement {
   return h('span', { class: `badge cat-${c ?? 'none'}`, 'data-category': c ?? '' }, categoryLabel(c));
 }
 
-/** The category a list row carries for a standard, whichever of the documented shapes the API uses. */
+/** The category a list row carries for a standard: `assessment: { round, cityCategory, nationalCategory }`. */
 export function categoryOf(row: Household, standard: Standard): Category | null {
-  if (row.categories && standard in row.categories) return row.categories[standard] ?? null;
-  const assessment = row.assessment as { results?: Partial<Record<Standard, { category: Category }>> } | undefined;
-  if (assessment?.results?.[standard]) return assessment.results[standard]!.category;
-  const key = standard === 'city' ? 'cityCategory' : 'nationalCategory';
-  if (typeof row[key] === 'string') return row[key] as Category;
-  return row.category ?? null;
+  const a = row.assessment as { cityCategory?: Category | null; nationalCategory?: Category | null } | null | undefined;
+  if (!a) return null;
+  return (standard === 'city' ? a.cityCategory : a.nationalCategory) ?? null;
 }
 
 export function errorText(err: unknown): string {

@@ -11,11 +11,10 @@ import { indicatorLabels } from './indicators.ts';
 
 const ARCHIVE_REASONS = ['moved', 'merged', 'dissolved', 'deceased'] as const;
 
-/** The assessments embedded in the household, or from its history when the record comes without them. */
+/** A household's assessments come with its history (GET /api/households/:id/history). */
 export async function assessmentsOf(hh: Household): Promise<Assessment[]> {
-  if (Array.isArray(hh.assessments)) return hh.assessments;
-  const history = await getHistory(hh.id).catch(() => null);
-  return Array.isArray(history?.assessments) ? (history.assessments as Assessment[]) : [];
+  const history = await getHistory(hh.id);
+  return Array.isArray(history.assessments) ? (history.assessments as Assessment[]) : [];
 }
 
 function resultBlock(a: Assessment, standard: Standard): HTMLElement {
@@ -64,7 +63,7 @@ export async function householdDetailView(route: Route, outlet: HTMLElement): Pr
   };
   const restore = async () => {
     try {
-      await restoreHousehold(hh.id);
+      await restoreHousehold(hh.id, etag);
       navigate(`/households/${hh.id}`);
     } catch (err) {
       error.textContent = errorText(err);

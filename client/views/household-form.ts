@@ -32,19 +32,19 @@ function memberRow(m: Partial<Member>, index: number, onRemove: (row: HTMLElemen
   return row;
 }
 
-function readMembers(container: HTMLElement): Member[] {
+/**
+ * Members as the API takes them. Blank choices are left out (the server then names the missing field under it);
+ * the relation defaults to empty text and "in school" to no, as the API does.
+ */
+function readMembers(container: HTMLElement): Partial<Member>[] {
   return [...container.querySelectorAll<HTMLElement>('fieldset.member')].map((fs) => {
     const v = (k: string) => fs.querySelector<HTMLInputElement | HTMLSelectElement>(`[name$=".${k}"]`)?.value.trim() ?? '';
-    const bool = (k: string) => (v(k) === '' ? null : v(k) === 'true');
-    return {
-      name: v('name'),
-      birthYear: v('birthYear') === '' ? null : Number(v('birthYear')),
-      sex: v('sex') || null,
-      relation: v('relation') || null,
-      idNumber: v('idNumber') || null,
-      hasHealthInsurance: bool('hasHealthInsurance'),
-      inSchool: bool('inSchool'),
-    };
+    const m: Partial<Member> = { name: v('name'), relation: v('relation'), idNumber: v('idNumber') || null };
+    if (v('birthYear') !== '') m.birthYear = /^\d+$/.test(v('birthYear')) ? Number(v('birthYear')) : (v('birthYear') as unknown as number);
+    if (v('sex') !== '') m.sex = v('sex') as Member['sex'];
+    if (v('hasHealthInsurance') !== '') m.hasHealthInsurance = v('hasHealthInsurance') === 'true';
+    if (v('inSchool') !== '') m.inSchool = v('inSchool') === 'true';
+    return m;
   });
 }
 
@@ -102,7 +102,7 @@ export async function householdFormView(route: Route, outlet: HTMLElement): Prom
       headIdNumber: idNumber.value.trim() || null,
       address: address.value.trim(),
       area: area.value as 'urban' | 'rural',
-      members: readMembers(members),
+      members: readMembers(members) as Member[],
     };
     if (!editing) body.wardCode = ward.value;
     try {

@@ -33,7 +33,7 @@ function errorTable(st: ImportStatus): HTMLElement {
   return h(
     'table',
     { class: 'data-table', 'data-testid': 'import-errors' },
-    h('caption', {}, t('import.errorsCaption', { n: fmtInt(st.errors.length) })),
+    h('caption', {}, t('import.errorsCaption', { n: fmtInt(st.errorCount ?? st.errors.length) })),
     h('thead', {}, h('tr', {}, ...(['import.sheet', 'import.row', 'import.column', 'import.value', 'import.message'] as MessageKey[]).map((k) => h('th', { scope: 'col' }, t(k))))),
     h('tbody', {}, st.errors.map((e) =>
       h('tr', { 'data-code': e.code }, h('td', {}, e.sheet), h('td', {}, String(e.row)), h('td', {}, e.column ?? ''), h('td', {}, e.value === undefined || e.value === null ? '' : String(e.value)), h('td', {}, loc(e.message))))),
@@ -98,10 +98,11 @@ export async function importView(route: Route, outlet: HTMLElement): Promise<voi
       h('h2', {}, t('import.step3')),
       h('p', { 'data-testid': 'import-state', 'data-status': st.status }, t(`import.status.${st.status}` as MessageKey)),
       DONE.has(st.status) ? null : h('div', {}, bar, ' ', total ? t('import.rowsOf', { done: fmtInt(done), total: fmtInt(total) }) : ''),
-      st.error ? alertBox(loc(st.error.message)) : null,
+      st.failure ? alertBox(loc(st.failure.message)) : null,
       st.summary ? summaryTable(st.summary) : null,
       st.errors?.length ? errorTable(st) : null,
-      st.summary && st.summary.invalid > 0 ? h('p', {}, h('a', { class: 'button', href: downloads.annotated(st.id), download: '', 'data-testid': 'import-annotated' }, t('import.annotated'))) : null,
+      st.errorsTruncated ? h('p', { class: 'notice' }, t('import.errorsTruncated', { shown: fmtInt(st.errors.length), total: fmtInt(st.errorCount ?? 0) })) : null,
+      st.summary && (st.summary.invalid > 0 || st.errors?.length) ? h('p', {}, h('a', { class: 'button', href: downloads.annotated(st.id), download: '', 'data-testid': 'import-annotated' }, t('import.annotated'))) : null,
     ];
     if (st.status === 'validated' && st.summary) parts.push(commitBlock(st));
     if (st.status === 'committed') parts.push(h('p', { class: 'success', 'data-testid': 'import-committed' }, t('import.committed')));

@@ -65,7 +65,7 @@ describe('browser: households as a ward officer', function () {
     expect(reasons!.length, 'reasons are listed').to.be.greaterThan(20);
     const api = await admin.get(`/api/households?ward=${MY_WARD}&round=2020&standard=city&category=near_poor`);
     expect(api.body.data.map((h: { id: string }) => h.id)).to.include(mine);
-    await screenshot(page, 'household-detail-1366');
+    await screenshot(page, 'household-detail-1366', { fullPage: true });
   });
 
   it('shows the server’s validation message under the field', async () => {

@@ -89,9 +89,11 @@ export async function loginThroughForm(page: Page, baseUrl: string, username: st
   await page.waitForFunction(() => !location.hash.startsWith('#/login'));
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: false });
+  // Park the pointer in a corner so no hover highlight or tooltip is left over from an earlier click.
+  await page.mouse.move(1, 1);
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? false });
   return file;
 }
