@@ -71,7 +71,7 @@ describe('browser: Excel import with a bad row', function () {
     await page.setInputFiles('[data-testid=import-file]', file);
     await page.click('[data-testid=import-upload]');
     await page.waitForSelector('[data-testid=import-state]:is([data-status=validated],[data-status=failed])', { timeout: 90_000 });
-    expect(await page.getAttribute('[data-testid=import-state]', 'data-status'), await page.textContent('[data-testid=import-status]')).to.equal('validated');
+    expect(await page.getAttribute('[data-testid=import-state]', 'data-status'), (await page.textContent('[data-testid=import-status]')) ?? '').to.equal('validated');
 
     expect(await page.textContent('[data-testid=import-valid]')).to.equal('3');
     expect(await page.textContent('[data-testid=import-invalid]')).to.equal('1');
