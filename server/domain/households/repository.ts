@@ -50,18 +50,25 @@ export interface ListedHousehold extends HouseholdRow {
 
 export async function listHouseholds(exec: Executor, actor: Actor, f: HouseholdFilters, page: { limit: number; offset: number }): Promise<{ rows: ListedHousehold[]; total: number }> {
   const where = householdListConditions(actor, f);
-  // The categories of the asked round ride along via a left join (one row per household: one assessment per round).
+  // Page the households first (index order, no join), then fetch the asked round's categories for that page only:
+  // deep pages stay cheap because the offset skips bare index entries.
+  const pageIds = exec
+    .select({ id: households.id })
+    .from(households)
+    .where(where)
+    .orderBy(asc(households.wardCode), asc(households.householdCode))
+    .limit(page.limit)
+    .offset(page.offset)
+    .as('page_ids');
   const roundAssessment = alias(assessments, 'round_assessment');
   const on = and(eq(roundAssessment.householdId, households.id), eq(roundAssessment.round, f.round ?? -1));
   const [rows, [count]] = await Promise.all([
     exec
       .select({ h: households, roundCityCategory: roundAssessment.cityCategory, roundNationalCategory: roundAssessment.nationalCategory })
       .from(households)
+      .innerJoin(pageIds, eq(pageIds.id, households.id))
       .leftJoin(roundAssessment, on)
-      .where(where)
-      .orderBy(asc(households.wardCode), asc(households.householdCode))
-      .limit(page.limit)
-      .offset(page.offset),
+      .orderBy(asc(households.wardCode), asc(households.householdCode)),
     exec.select({ n: sql<number>`count(*)::int` }).from(households).where(where),
   ]);
   return { rows: rows.map((r) => ({ ...r.h, roundCityCategory: r.roundCityCategory, roundNationalCategory: r.roundNationalCategory })), total: count?.n ?? 0 };
