@@ -7,7 +7,8 @@ import type { Writable } from 'node:stream';
 import type { Ctx } from '../../context.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { householdListConditions, type HouseholdFilters } from '../households/repository.ts';
-import { requireWardInScope } from '../scope.ts';
+import { requireWardInScope, wardsInScope } from '../scope.ts';
+import { listWards } from '../units/repository.ts';
 import { writeHouseholdsWorkbook } from './households-xlsx.ts';
 import { writeRatesWorkbook } from './rates-xlsx.ts';
 import { pageHouseholdsForExport } from './repository.ts';
@@ -42,7 +43,12 @@ const EXPORT_PAGE = 1000;
  * status, search text, round and category). A ward outside the scope is 404, as in the list.
  */
 export async function prepareHouseholdsExport(ctx: Ctx, filters: HouseholdFilters): Promise<PreparedExport> {
-  if (filters.ward) await requireWardInScope(ctx.db, ctx.actor, filters.ward);
+  // The wards to walk: the filtered one (404 outside the scope), else the scope's (an admin's scope is every ward).
+  const wards = filters.ward
+    ? [await requireWardInScope(ctx.db, ctx.actor, filters.ward)]
+    : ctx.actor.role === 'admin'
+      ? await listWards(ctx.db)
+      : await wardsInScope(ctx.db, ctx.actor, ctx.config.districtCode);
   const where = householdListConditions(ctx.actor, filters);
   await recordAudit(ctx.db, ctx, {
     action: 'export',
@@ -54,7 +60,7 @@ export async function prepareHouseholdsExport(ctx: Ctx, filters: HouseholdFilter
   return {
     fileName: `ho-gia-dinh${filters.ward ? `-${filters.ward}` : ''}${filters.round ? `-${filters.round}` : ''}.xlsx`,
     write: async (out) => {
-      await writeHouseholdsWorkbook((after) => pageHouseholdsForExport(ctx.db, where, filters.round, after, EXPORT_PAGE), out);
+      await writeHouseholdsWorkbook(wards, (page) => pageHouseholdsForExport(ctx.db, where, { ...page, round: filters.round, limit: EXPORT_PAGE }), out);
     },
   };
 }

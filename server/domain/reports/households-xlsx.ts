@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { neutraliseFormula } from '../xlsx-text.ts';
-import type { ExportCursor, ExportHousehold } from './repository.ts';
+import type { ExportHousehold, ExportPage } from './repository.ts';
 
 export const HOUSEHOLD_COLUMNS = [
   { header: 'Mã phường', key: 'wardCode', width: 10 },
@@ -63,11 +63,11 @@ interface MemberLike {
 }
 const membersOf = (h: ExportHousehold): MemberLike[] => (Array.isArray(h.members) ? (h.members as MemberLike[]) : []);
 
-function householdRow(h: ExportHousehold): Record<string, unknown> {
+function householdRow(h: ExportHousehold, wardName: string): Record<string, unknown> {
   const a = h.assessment;
   return {
     wardCode: text(h.wardCode),
-    wardName: text(h.wardName),
+    wardName: text(wardName),
     householdCode: text(h.householdCode),
     headName: text(h.headName),
     headIdNumber: text(h.headIdNumber),
@@ -86,7 +86,8 @@ function householdRow(h: ExportHousehold): Record<string, unknown> {
   };
 }
 
-export type PageSource = (after: ExportCursor | null) => Promise<ExportHousehold[]>;
+/** Loads one page of one ward (the caller binds the filters and the scope). */
+export type PageSource = (page: Omit<ExportPage, 'limit' | 'round'>) => Promise<ExportHousehold[]>;
 
 function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: readonly { header: string; key: string; width: number }[], textKeys: string[]) {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }], pageSetup: { paperSize: 9, orientation: 'landscape', printTitlesRow: '1:1' } });
@@ -95,34 +96,36 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns:
   return ws;
 }
 
-/** Streams both sheets; `pages` is called again for the members pass. Returns the number of households written. */
-export async function writeHouseholdsWorkbook(pages: PageSource, out: Writable): Promise<number> {
+/**
+ * Streams both sheets, ward by ward and page by page; `pages` is called again for the members pass (which skips
+ * the assessment). Waits for the output to drain between pages, so a slow client slows the reads instead of
+ * filling memory. Returns the number of households written.
+ */
+export async function writeHouseholdsWorkbook(wards: { code: string; name: string }[], pages: PageSource, out: Writable): Promise<number> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const drain = async () => {
-    if (out.writableNeedDrain) await once(out, 'drain');
-  };
-  const each = async (fn: (h: ExportHousehold) => void) => {
-    let after: ExportCursor | null = null;
-    for (;;) {
-      const page = await pages(after);
-      if (page.length === 0) return;
-      page.forEach(fn);
-      const last = page[page.length - 1]!;
-      after = { wardCode: last.wardCode, householdCode: last.householdCode };
-      await drain();
+  const each = async (withAssessment: boolean, fn: (h: ExportHousehold, wardName: string) => void) => {
+    for (const ward of wards) {
+      let after: string | null = null;
+      for (;;) {
+        const page = await pages({ wardCode: ward.code, after, withAssessment });
+        if (page.length === 0) break;
+        for (const h of page) fn(h, ward.name);
+        after = page[page.length - 1]!.householdCode;
+        if (out.writableNeedDrain) await once(out, 'drain');
+      }
     }
   };
 
   const hs = addSheet(wb, 'Hộ gia đình', HOUSEHOLD_COLUMNS, ['headIdNumber', 'householdCode', 'wardCode']);
   let count = 0;
-  await each((h) => {
-    hs.addRow(householdRow(h)).commit();
+  await each(true, (h, wardName) => {
+    hs.addRow(householdRow(h, wardName)).commit();
     count++;
   });
   hs.commit();
 
   const ms = addSheet(wb, 'Thành viên', MEMBER_COLUMNS, ['idNumber', 'householdCode', 'wardCode']);
-  await each((h) => {
+  await each(false, (h) => {
     for (const m of membersOf(h)) {
       ms.addRow({
         wardCode: text(h.wardCode),

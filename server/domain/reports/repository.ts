@@ -4,8 +4,8 @@
  * every round of a report or trend is counted from the same result, without a per-round query or a history join.
  * Archived households are not filtered out: they count in the rounds where they were on a list (issue 6).
  */
-import { and, asc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
-import { assessments, households, wards } from '../../db/schema.ts';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { assessments, households } from '../../db/schema.ts';
 import type { Executor } from '../../db/client.ts';
 import type { MaskGroup, Standard } from './rules.ts';
 
@@ -15,28 +15,23 @@ const MASKS = {
 } as const;
 
 /**
- * Households of these wards grouped by (ward, poor mask, near-poor mask) under one standard, keeping only the bits
- * of rounds ≤ `uptoRound` (later rounds cannot change an earlier report) and only households on a list at least once.
+ * Households of these wards grouped by (ward, poor mask, near-poor mask) under one standard, only those on a list at
+ * least once. The predicate is exactly that of the partial index households_<standard>_lists_idx, so the scan is an
+ * index-only scan of ~10 % of the district. Bits of rounds after the report's are harmless (transitionsFor only
+ * reads rounds up to the one it is asked about).
  */
-export async function listMaskGroups(exec: Executor, standard: Standard, wardCodes: string[], roundMin: number, uptoRound: number): Promise<MaskGroup[]> {
+export async function listMaskGroups(exec: Executor, standard: Standard, wardCodes: string[]): Promise<MaskGroup[]> {
   if (wardCodes.length === 0) return [];
-  const keep = (1 << (uptoRound - roundMin + 1)) - 1;
-  const poor = sql<number>`(${MASKS[standard].poor} & ${keep})`;
-  const nearPoor = sql<number>`(${MASKS[standard].nearPoor} & ${keep})`;
+  const { poor, nearPoor } = MASKS[standard];
   return exec
-    .select({ wardCode: households.wardCode, poorMask: poor.mapWith(Number), nearPoorMask: nearPoor.mapWith(Number), households: sql<number>`count(*)::int` })
+    .select({ wardCode: households.wardCode, poorMask: poor, nearPoorMask: nearPoor, households: sql<number>`count(*)::int` })
     .from(households)
-    .where(and(inArray(households.wardCode, wardCodes), or(ne(poor, 0), ne(nearPoor, 0))))
-    // By position: the same expression written twice would carry two different bind parameters.
-    .groupBy(sql`1, 2, 3`);
+    // Literal zeros, not bind parameters: the planner must see the partial index's own predicate.
+    .where(and(inArray(households.wardCode, wardCodes), sql`(${poor} <> 0 or ${nearPoor} <> 0)`))
+    .groupBy(households.wardCode, poor, nearPoor);
 }
 
 // ── households.xlsx: keyset pages, so 100k households never sit in memory ──────────────────────────────────
-export interface ExportCursor {
-  wardCode: string;
-  householdCode: string;
-}
-
 export interface ExportAssessment {
   round: number;
   cityCategory: string | null;
@@ -48,7 +43,6 @@ export interface ExportAssessment {
 
 export interface ExportHousehold {
   wardCode: string;
-  wardName: string;
   householdCode: string;
   address: string;
   area: string;
@@ -57,24 +51,37 @@ export interface ExportHousehold {
   members: unknown;
   status: string;
   archivedReason: string | null;
-  /** The assessment of the filtered round, or the latest one when no round is filtered. */
+  /** The assessment of the filtered round, or the latest one when no round is filtered (null when not asked). */
   assessment: ExportAssessment | null;
 }
 
+export interface ExportPage {
+  wardCode: string;
+  /** Household code of the previous page's last row (null: from the start of the ward). */
+  after: string | null;
+  round?: number;
+  withAssessment: boolean;
+  limit: number;
+}
+
 /**
- * One page of households matching `where` (helper B's list conditions, scope included), after `after` in
- * (ward, household code) order. Keyset paging stays fast on the last page, unlike OFFSET.
+ * One page of one ward's households matching `where` (helper B's list conditions, scope included), after a
+ * household code. Paging ward by ward with an equality on ward_code makes every page an ordered range scan of
+ * households_ward_code_idx whatever the planner's statistics (PGlite never analyzes on its own).
  */
-export async function pageHouseholdsForExport(exec: Executor, where: SQL | undefined, round: number | undefined, after: ExportCursor | null, limit: number): Promise<ExportHousehold[]> {
-  const roundFilter = round === undefined ? sql`` : sql` and a.round = ${round}`;
-  const assessment = sql<ExportAssessment | null>`(select jsonb_build_object('round', a.round, 'cityCategory', a.city_category, 'nationalCategory', a.national_category,
-      'incomeAmount', a.income_amount, 'incomePer', a.income_per, 'deprivations', a.deprivations)
-    from ${assessments} a where a.household_id = ${households.id}${roundFilter} order by a.round desc limit 1)`;
-  const keyset = after ? sql`(${households.wardCode}, ${households.householdCode}) > (${after.wardCode}, ${after.householdCode})` : undefined;
+export async function pageHouseholdsForExport(exec: Executor, where: SQL | undefined, p: ExportPage): Promise<ExportHousehold[]> {
+  const roundFilter = p.round === undefined ? sql`` : sql` and a.round = ${p.round}`;
+  // Qualified by hand: in the select list of a one-table query drizzle writes a bare "id", which inside this
+  // subquery would mean a.id.
+  const householdId = sql.raw('"households"."id"');
+  const assessment = p.withAssessment
+    ? sql<ExportAssessment | null>`(select jsonb_build_object('round', a.round, 'cityCategory', a.city_category, 'nationalCategory', a.national_category,
+        'incomeAmount', a.income_amount, 'incomePer', a.income_per, 'deprivations', a.deprivations)
+      from ${assessments} a where a.household_id = ${householdId}${roundFilter} order by a.round desc limit 1)`
+    : sql<null>`null`;
   return exec
     .select({
       wardCode: households.wardCode,
-      wardName: wards.name,
       householdCode: households.householdCode,
       address: households.address,
       area: households.area,
@@ -86,8 +93,7 @@ export async function pageHouseholdsForExport(exec: Executor, where: SQL | undef
       assessment,
     })
     .from(households)
-    .innerJoin(wards, eq(wards.code, households.wardCode))
-    .where(and(where, keyset))
-    .orderBy(asc(households.wardCode), asc(households.householdCode))
-    .limit(limit);
+    .where(and(where, eq(households.wardCode, p.wardCode), p.after === null ? undefined : gt(households.householdCode, p.after)))
+    .orderBy(asc(households.householdCode))
+    .limit(p.limit);
 }

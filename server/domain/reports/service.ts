@@ -41,7 +41,7 @@ async function computeRounds(ctx: ReportCtx, standard: Standard, from: number, t
   const wards = await wardsInScope(ctx.db, ctx.actor, districtCode);
   const codes = wards.map((w) => w.code);
   const [groups, totals, district] = await Promise.all([
-    listMaskGroups(ctx.db, standard, codes, roundMin, to),
+    listMaskGroups(ctx.db, standard, codes),
     listWardTotals(ctx.db, codes, from - 1, to),
     findDistrict(ctx.db, districtCode),
   ]);

@@ -1,0 +1,2 @@
+CREATE INDEX "households_city_lists_idx" ON "households" USING btree ("ward_code","city_poor_mask","city_near_poor_mask") WHERE city_poor_mask <> 0 or city_near_poor_mask <> 0;--> statement-breakpoint
+CREATE INDEX "households_national_lists_idx" ON "households" USING btree ("ward_code","national_poor_mask","national_near_poor_mask") WHERE national_poor_mask <> 0 or national_near_poor_mask <> 0;
