@@ -67,7 +67,7 @@ export function testConfig(overrides: Record<string, string>): Config {
   return configFor({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_PASSWORD, PORT: '0', HOST: '127.0.0.1', ...overrides });
 }
 
-async function freshPostgresDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshPostgresDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `shn_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
