@@ -91,9 +91,17 @@ const ROWS: Row[] = [
   { method: 'POST', path: '/api/criteria/hcm-2016-2018/reclassify', target: 'none', policy: 'admin', ok: 400, note: 'bad round', body: () => ({ round: 'x' }) },
   { method: 'POST', path: '/api/classify', target: 'none', policy: 'any-user', ok: 400, note: 'empty body', body: () => ({}) },
 
-  // Imports
-  { method: 'GET', path: '/api/imports', target: 'none', policy: 'any-user' },
+  // Imports: an import belongs to the ward of the officer who uploaded it
+  { method: 'GET', path: '/api/imports', target: 'none', policy: 'any-user', check: (res, c) => onlyHomeWard(res.body.data, c.subject) },
   { method: 'GET', path: '/api/imports/template.xlsx', target: 'none', policy: 'any-user' },
+  { method: 'POST', path: '/api/imports', target: 'none', policy: 'any-user', ok: 400, note: 'no file', body: () => new FormData() },
+  { method: 'GET', path: '/api/imports/{id}', target: 'import', policy: 'scoped', check: (res, c) => expect(res.body.id).to.equal(c.id) },
+  // The commit runs in the background: wait for it, so it cannot change the database under a later refusal.
+  { method: 'POST', path: '/api/imports/{id}/commit', target: 'import', policy: 'scoped', ok: 202, fresh: true, body: () => ({}),
+    check: async (_res, c, fx) => {
+      const { waitForImport } = await import('../support/workbooks.ts');
+      expect((await waitForImport(fx.clients.admin, c.id)).status).to.equal('committed');
+    } },
 ];
 
 describe('access matrix', function () {
@@ -136,7 +144,24 @@ describe('access matrix', function () {
         await recordAudit(t.registry.deps.db, { actor: systemActor(), requestId: 'matrix' }, { action: 'create', entity: 'household', entityId: id, wardCode: ward });
       }
     }
+    const imports: { own: string; other: string } = { own: crypto.randomUUID(), other: crypto.randomUUID() };
+    const canImport = mounted.get(ROWS.find((r) => r.method === 'POST' && r.path === '/api/imports/{id}/commit')!);
+    // Imports are uploaded by the ward officer of the ward (a dry run that stops before commit).
+    const uploadImport = async (ward: string) => {
+      const wb = await import('../support/workbooks.ts');
+      const owner = clients[ward === OWN_WARD ? 'ward-own' : 'ward-other'];
+      const res = await wb.uploadWorkbook(owner, await wb.workbookBuffer([{ name: 'Phiếu', rows: wb.surveyRows(2, { wards: [ward], codePrefix: `MX${ward}-${crypto.randomUUID().slice(0, 6)}-` }) }]));
+      expect(res.status, JSON.stringify(res.body)).to.equal(202);
+      const done = await wb.waitForImport(owner, res.body.id);
+      expect(done.status, JSON.stringify(done).slice(0, 300)).to.equal('validated');
+      return res.body.id as string;
+    };
+    if (canImport) {
+      imports.own = await uploadImport(OWN_WARD);
+      imports.other = await uploadImport(OTHER_WARD);
+    }
     fx.targets = {
+      import: { 'own-ward': imports.own, 'other-ward': imports.other, missing: crypto.randomUUID() },
       ward: { 'own-ward': OWN_WARD, 'other-ward': OTHER_WARD, missing: MISSING_WARD },
       user: { 'own-ward': 'target-own', 'other-ward': 'target-other', missing: 'no-such-user' },
       household: { 'own-ward': households.own, 'other-ward': households.other, missing: crypto.randomUUID() },
@@ -147,6 +172,7 @@ describe('access matrix', function () {
         return `fresh-${n}`;
       },
       household: async (ward, n) => createHousehold(ward, n, false),
+      import: async (ward) => uploadImport(ward),
     };
   });
   after(async () => t?.close());

@@ -23,7 +23,7 @@ export const MISSING_WARD = '99999';
  * scoped: every role, but a ward user only inside its ward (404 outside, never 403, so existence is not revealed).
  */
 export type Policy = 'public' | 'any-user' | 'admin' | 'district' | 'scoped';
-export type TargetKind = 'none' | 'ward' | 'user' | 'household';
+export type TargetKind = 'none' | 'ward' | 'user' | 'household' | 'import';
 
 export interface CaseInfo {
   subject: Subject;
@@ -50,8 +50,8 @@ export interface Row {
   fresh?: boolean;
   /** Exceptions to the policy, e.g. { admin: { missing: 400 } }. */
   except?: Partial<Record<Subject, Partial<Record<Target | 'none', number>>>>;
-  /** Extra assertions on an allowed call's response. */
-  check?: (res: ApiResponse, c: CaseInfo) => void;
+  /** Extra assertions on an allowed call's response; also waits for work the call started in the background. */
+  check?: (res: ApiResponse, c: CaseInfo, fx: MatrixFixtures) => unknown;
   note?: string;
 }
 
@@ -90,7 +90,7 @@ export function caseName(row: Row, subject: Subject, target: Target | null): str
 
 /** Whether the route exists at all: an anonymous call (never a side effect) to an unmounted route is ROUTE_NOT_FOUND. */
 export async function routeMounted(fx: MatrixFixtures, row: Row): Promise<boolean> {
-  const path = row.path.replace('{id}', row.target === 'household' ? '00000000-0000-4000-8000-000000000000' : 'probe');
+  const path = row.path.replace('{id}', row.target === 'household' || row.target === 'import' ? '00000000-0000-4000-8000-000000000000' : 'probe');
   const res = await fx.clients.anonymous.request(row.method, path, row.method === 'GET' ? undefined : {});
   return !(res.status === 404 && res.body?.error?.code === 'ROUTE_NOT_FOUND');
 }
@@ -121,6 +121,6 @@ export async function runCase(fx: MatrixFixtures, row: Row, subject: Subject, ta
     expect(await dbFingerprint(fx.t), `database changed on refusal: ${label}`).to.deep.equal(before);
     expect(await countAudit(fx.t, 'access_denied'), 'access_denied audit').to.equal(denied + (status === 403 ? 1 : 0));
   } else {
-    row.check?.(res, c);
+    await row.check?.(res, c, fx);
   }
 }
