@@ -89,7 +89,7 @@ export interface AssessmentWrite {
 
 export async function findAssessments(exec: Executor, keys: { householdId: string; round: number }[]): Promise<(AssessmentWrite & { id: string })[]> {
   if (keys.length === 0) return [];
-  return queryRows(
+  const rows = await queryRows<AssessmentWrite & { id: string }>(
     exec,
     sql`select a.id, a.household_id as "householdId", a.round, a.income_amount as "incomeAmount", a.income_per as "incomePer", a.deprivations,
                a.facts, a.surveyor, a.surveyed_at as "surveyedAt", a.results, a.city_category as "cityCategory", a.national_category as "nationalCategory"
@@ -97,6 +97,8 @@ export async function findAssessments(exec: Executor, keys: { householdId: strin
         join unnest(${p(keys.map((k) => k.householdId))}::uuid[], ${p(keys.map((k) => k.round))}::int[]) as k(household_id, round)
           on a.household_id = k.household_id and a.round = k.round`,
   );
+  // Raw queries through drizzle's node-postgres session return int8 as text: compare amounts as numbers.
+  return rows.map((r) => ({ ...r, incomeAmount: Number(r.incomeAmount) }));
 }
 
 const assessmentColumns = (rows: AssessmentWrite[]) => sql`
