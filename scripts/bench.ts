@@ -1,0 +1,127 @@
+/**
+ * `npm run bench [-- --quick] [--only import,reports,load] [--engines pglite,postgres]`: the benchmarks of issue 8.
+ * Prints a table and writes bench/results.json (machine, commit, engine, every figure). Never part of `npm test`.
+ * Sizes: --import-rows (100000), --district (116000), --city (1000000), --city-rounds (2015,2016,2017),
+ * --duration seconds per load run (20). --quick shrinks everything for a smoke run and writes bench/tmp/ instead.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from './cli.ts';
+import { gitCommit, machineInfo } from './lib/bench-machine.ts';
+import { pgliteEngine, postgresEngine, type Engine } from './lib/bench-engines.ts';
+import { benchWorkbook, runImportBench } from './lib/bench-import.ts';
+import { QUAN12_WARDS, prepareDataset, reportLatency, serveDataset } from './lib/bench-reports.ts';
+import { assertServes, runLoad } from './lib/bench-load.ts';
+import { hcmcCatalogue } from '../server/domain/units/catalogue.ts';
+import { printSummary } from './lib/bench-report.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { flags } = parseArgs(process.argv.slice(2));
+const quick = flags.quick === true;
+const num = (key: string, full: number, small: number) => (typeof flags[key] === 'string' ? Number(flags[key]) : quick ? small : full);
+const sizes = {
+  importRows: num('import-rows', 100_000, 5_000),
+  district: num('district', 116_000, 11_600),
+  city: num('city', 1_000_000, 27_300),
+  cityRounds: typeof flags['city-rounds'] === 'string' ? flags['city-rounds'].split(',').map(Number) : [2015, 2016, 2017],
+  districtRounds: [2015, 2016, 2017, 2018, 2019, 2020],
+  durationS: num('duration', 20, 5),
+  reportRuns: 20,
+};
+const only = new Set(typeof flags.only === 'string' ? flags.only.split(',') : ['import', 'reports', 'load']);
+// The database server of DATABASE_URL (read once here, as every CLI does through its environment).
+const databaseUrl = process.env.DATABASE_URL || '';
+const engineNames = typeof flags.engines === 'string' ? flags.engines.split(',') : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+const tmp = path.join(ROOT, 'bench/tmp');
+const outFile = typeof flags.out === 'string' ? path.resolve(flags.out) : quick ? path.join(tmp, 'results-quick.json') : path.join(ROOT, 'bench/results.json');
+const log = (line: string) => process.stdout.write(line + '\n');
+
+const results: Record<string, unknown> = {
+  generatedAt: new Date().toISOString(),
+  machine: machineInfo(),
+  git: gitCommit(),
+  quick,
+  sizes,
+  notes: [
+    'The load generator (autocannon) and the API server share the same machine and CPUs.',
+    'The API report covers one district (the deployment’s); "cityScan" is the same grouped scan over all 273 HCMC wards, in-process.',
+  ],
+  engines: {} as Record<string, unknown>,
+};
+
+async function runEngine(engine: Engine): Promise<Record<string, unknown>> {
+  const scratch = path.join(tmp, `run-${engine.name}`);
+  fs.rmSync(scratch, { recursive: true, force: true });
+  fs.mkdirSync(scratch, { recursive: true });
+  const r: Record<string, unknown> = {};
+  try {
+    if (only.has('import')) {
+      log(`[${engine.name}] import: ${sizes.importRows} rows (floor, then the full import through the API)…`);
+      r.import = await runImportBench(engine, await benchWorkbook(tmp, sizes.importRows), scratch);
+      log(`  ${JSON.stringify(r.import).slice(0, 300)}`);
+    }
+    if (only.has('reports') || only.has('load')) {
+      log(`[${engine.name}] district: loading ${sizes.district} households × ${sizes.districtRounds.length} rounds through applyRows…`);
+      const d = await prepareDataset(engine, scratch, 'district', QUAN12_WARDS, sizes.district, sizes.districtRounds, log);
+      log(`  loaded ${d.load.rows} rows in ${(d.load.loadMs / 1000).toFixed(1)} s (${d.load.rowsPerSecond} rows/s)`);
+      const server = await serveDataset(d);
+      try {
+        const district: Record<string, unknown> = { load: d.load, report: await reportLatency(server, sizes.reportRuns), apiPeakRssMiB: 0 };
+        log(`  report: ${JSON.stringify(district.report)}`);
+        if (only.has('load')) {
+          const runs = [];
+          await assertServes(server, `/api/households?ward=${QUAN12_WARDS[0]}&round=2017&standard=city&page=1&pageSize=50`);
+          for (const target of ['households', 'report'] as const) {
+            for (const connections of [10, 50]) {
+              const run = await runLoad(server, target, connections, sizes.durationS, QUAN12_WARDS);
+              log(`  load ${target} ×${connections}: ${run.reqPerSec} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, errors ${run.errors}, non-2xx ${run.non2xx}`);
+              runs.push(run);
+            }
+          }
+          r.load = runs;
+        }
+        district.apiPeakRssMiB = server.peakMiB();
+        r.district = district;
+      } finally {
+        await server.stop();
+        fs.rmSync(d.dataDir, { recursive: true, force: true });
+      }
+    }
+    if (only.has('reports')) {
+      const cityWards = hcmcCatalogue().districts.flatMap((x) => x.wards.map((w) => w.code));
+      log(`[${engine.name}] city: loading ${sizes.city} households over ${cityWards.length} wards × rounds ${sizes.cityRounds.join(',')}…`);
+      const c = await prepareDataset(engine, scratch, 'city', cityWards, sizes.city, sizes.cityRounds, log, true);
+      log(`  loaded ${c.load.rows} rows in ${(c.load.loadMs / 1000).toFixed(1)} s (${c.load.rowsPerSecond} rows/s); city scan ${JSON.stringify(c.cityScan)}`);
+      const server = await serveDataset(c);
+      try {
+        r.city = { load: c.load, cityScan: c.cityScan, districtReportOnCityTable: await reportLatency(server, sizes.reportRuns), apiPeakRssMiB: server.peakMiB() };
+        log(`  district report on the city-sized table: ${JSON.stringify((r.city as { districtReportOnCityTable: unknown }).districtReportOnCityTable)}`);
+      } finally {
+        await server.stop();
+        fs.rmSync(c.dataDir, { recursive: true, force: true });
+      }
+    }
+  } catch (err) {
+    r.error = String((err as Error)?.stack ?? err);
+    log(`[${engine.name}] FAILED: ${(err as Error)?.message}`);
+  } finally {
+    await engine.cleanup();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  return r;
+}
+
+const started = performance.now();
+for (const name of engineNames) {
+  if (name === 'postgres' && !databaseUrl) {
+    log('postgres: DATABASE_URL is not set — skipped');
+    continue;
+  }
+  (results.engines as Record<string, unknown>)[name] = await runEngine(name === 'postgres' ? postgresEngine(databaseUrl) : pgliteEngine());
+}
+results.totalSeconds = Math.round((performance.now() - started) / 1000);
+fs.mkdirSync(path.dirname(outFile), { recursive: true });
+fs.writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
+log('\n' + printSummary(results));
+log(`\nwritten: ${path.relative(ROOT, outFile)}`);

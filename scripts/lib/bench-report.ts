@@ -1,0 +1,66 @@
+/**
+ * The summary table of a benchmark run (printed, and pasted into docs/BENCHMARKS.md): one line per figure and engine,
+ * with the goal and whether it is met.
+ */
+import type { ImportBenchResult } from './bench-import.ts';
+import type { LoadRunResult } from './bench-load.ts';
+import type { LatencyResult, LoadResult } from './bench-reports.ts';
+import type { MachineInfo } from './bench-machine.ts';
+
+interface EngineResults {
+  import?: ImportBenchResult;
+  district?: { load: LoadResult; report: LatencyResult; apiPeakRssMiB: number };
+  city?: { load: LoadResult; cityScan?: LatencyResult; districtReportOnCityTable: LatencyResult; apiPeakRssMiB: number };
+  load?: LoadRunResult[];
+  error?: string;
+}
+
+const yes = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? 'met' : '**missed**');
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function summaryRows(engines: Record<string, EngineResults>): string[][] {
+  const rows: string[][] = [['engine', 'measure', 'result', 'goal', 'status']];
+  for (const [name, e] of Object.entries(engines)) {
+    const i = e.import;
+    if (i) {
+      rows.push([name, `import floor (${i.rows} rows: read ${s(i.floor.readMs)} + insert ${s(i.floor.insertMs)})`, `${s(i.floor.totalMs)}, ${i.rowsPerSecond.floor} rows/s`, '', '']);
+      rows.push([name, `import full via API (validate ${s(i.full.validateMs)} + commit ${s(i.full.commitMs)})`, `${s(i.full.totalMs)}, ${i.rowsPerSecond.full} rows/s`, '', '']);
+      rows.push([name, 'import full ÷ floor', `${i.ratio}`, '≤ 2.0', yes(i.goals.ratioAtMost2)]);
+      rows.push([name, 'import: API process peak RSS (parser child)', `${i.apiPeakRssMiB} MiB (${i.parserPeakRssMiB} MiB)`, '≤ 400 MiB', yes(i.goals.rssAtMost400)]);
+    }
+    const d = e.district;
+    if (d) {
+      rows.push([name, `load district via applyRows (${d.load.households} hh × ${d.load.rounds.length} rounds)`, `${s(d.load.loadMs)}, ${d.load.rowsPerSecond} rows/s`, '', '']);
+      rows.push([name, 'rates report, district (p50 / p95)', `${d.report.p50Ms} / ${d.report.p95Ms} ms`, '< 100 ms', name === 'postgres' ? yes(d.report.p95Ms < 100) : `(${yes(d.report.p95Ms < 100)})`]);
+    }
+    const c = e.city;
+    if (c) {
+      rows.push([name, `load city via applyRows (${c.load.households} hh × ${c.load.rounds.length} rounds)`, `${s(c.load.loadMs)}, ${c.load.rowsPerSecond} rows/s`, '', '']);
+      if (c.cityScan) rows.push([name, 'report scan, all 273 wards (p50 / p95)', `${c.cityScan.p50Ms} / ${c.cityScan.p95Ms} ms`, '< 1 s', name === 'postgres' ? yes(c.cityScan.p95Ms < 1000) : `(${yes(c.cityScan.p95Ms < 1000)})`]);
+      rows.push([name, 'rates report, district, city-sized table (p50 / p95)', `${c.districtReportOnCityTable.p50Ms} / ${c.districtReportOnCityTable.p95Ms} ms`, '', '']);
+    }
+    for (const l of e.load ?? []) {
+      rows.push([
+        name,
+        `load: ${l.target === 'households' ? 'household pages' : 'rates report'} × ${l.connections} conn, ${l.durationS} s`,
+        `${l.reqPerSec} req/s, p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, errors ${l.errors + l.non2xx}`,
+        l.target === 'households' ? '≥ 500 req/s, p99 < 50 ms' : '',
+        l.target === 'households' ? yes(l.goalMet) : '',
+      ]);
+    }
+    if (e.error) rows.push([name, 'ERROR', e.error.split('\n')[0]!.slice(0, 120), '', '']);
+  }
+  return rows;
+}
+
+export function markdownTable(rows: string[][]): string {
+  const line = (r: string[]) => `| ${r.join(' | ')} |`;
+  return [line(rows[0]!), line(rows[0]!.map(() => '---')), ...rows.slice(1).map(line)].join('\n');
+}
+
+export function printSummary(results: Record<string, unknown>): string {
+  const m = results.machine as MachineInfo;
+  const git = results.git as { commit: string; dirty: boolean };
+  const head = `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryMiB} MiB, Node ${m.node}, ${m.platform}; commit ${git.commit.slice(0, 10)}${git.dirty ? ' (dirty)' : ''}`;
+  return `${head}\n\n${markdownTable(summaryRows(results.engines as Record<string, EngineResults>))}`;
+}

@@ -1,0 +1,100 @@
+/**
+ * The API server as a separate process for the benchmarks (server/main.ts, exactly what `npm start` runs), so its
+ * memory can be read from /proc without the benchmark's own heap in it, plus a small JSON client with a bearer token.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { childPids, procMemory } from './bench-machine.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BENCH_ADMIN_PASSWORD = 'bench-admin-password-1';
+
+export interface BenchServer {
+  baseUrl: string;
+  pid: number;
+  token: string;
+  /** Peak RSS of the API process so far (VmHWM), MiB. */
+  peakMiB(): number;
+  /** Highest VmHWM seen among the API process's children (the import parser), MiB; sampled every 100 ms. */
+  childPeakMiB(): number;
+  get(url: string): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the server on `dataDir` (PGlite) or `databaseUrl`; resolves once /api/health answers and a token is issued. */
+export async function startBenchServer(opts: { dataDir: string; databaseUrl?: string | null; env?: Record<string, string> }): Promise<BenchServer> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATA_DIR: opts.dataDir,
+      DATABASE_URL: opts.databaseUrl ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
+      DEMO_MODE: '0',
+      ...opts.env,
+    },
+    // Request logs go nowhere but are still produced, as in a deployment that logs to stdout.
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`bench server exited (${child.exitCode}): ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`bench server did not start: ${stderr}`);
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const login = await fetch(`${baseUrl}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }) });
+  if (!login.ok) throw new Error(`bench login failed: ${login.status} ${await login.text()}`);
+  const token = ((await login.json()) as { token: string }).token;
+
+  let childPeak = 0;
+  const sampler = setInterval(() => {
+    for (const pid of childPids(child.pid!)) {
+      const peak = procMemory(pid)?.peakMiB; // NaN while a child is exiting (no VmHWM line)
+      if (peak !== undefined && Number.isFinite(peak)) childPeak = Math.max(childPeak, peak);
+    }
+  }, 100);
+
+  return {
+    baseUrl,
+    pid: child.pid!,
+    token,
+    peakMiB: () => procMemory(child.pid!)?.peakMiB ?? Number.NaN,
+    childPeakMiB: () => childPeak,
+    async get(url) {
+      const res = await fetch(`${baseUrl}${url}`, { headers: { authorization: `Bearer ${token}` } });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    async stop() {
+      clearInterval(sampler);
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
