@@ -16,6 +16,7 @@ const coreMessages = {
   'nav.households': { vi: 'Hộ gia đình', en: 'Households' },
   'nav.import': { vi: 'Nhập Excel', en: 'Excel import' },
   'nav.reports': { vi: 'Báo cáo', en: 'Reports' },
+  'nav.changePassword': { vi: 'Đổi mật khẩu', en: 'Change password' },
   'nav.logout': { vi: 'Đăng xuất', en: 'Sign out' },
   'role.admin': { vi: 'Quản trị', en: 'Administrator' },
   'role.district': { vi: 'Cán bộ quận', en: 'District officer' },
@@ -50,6 +51,9 @@ const coreMessages = {
   'category.any': { vi: 'Mọi phân loại', en: 'Any category' },
   'status.active': { vi: 'Đang theo dõi', en: 'Active' },
   'status.archived': { vi: 'Đã lưu trữ', en: 'Archived' },
+  'status.filter.active': { vi: 'Đang theo dõi', en: 'Active' },
+  'status.filter.archived': { vi: 'Đã lưu trữ', en: 'Archived' },
+  'status.filter.all': { vi: 'Tất cả', en: 'All' },
   'area.urban': { vi: 'Thành thị', en: 'Urban' },
   'area.rural': { vi: 'Nông thôn', en: 'Rural' },
   'sex.male': { vi: 'Nam', en: 'Male' },
@@ -95,6 +99,10 @@ const coreMessages = {
   'map.worsening': { vi: 'tăng (xấu đi)', en: 'rising (worsening)' },
   'map.loadFailed': { vi: 'Không tải được số liệu.', en: 'Could not load the figures.' },
   'map.noPreviousRound': { vi: 'Năm đầu tiên: không có năm trước để so sánh.', en: 'First round: there is no previous round to compare with.' },
+  'map.empty': {
+    vi: 'Chưa có số liệu cho năm này: hãy nhập phiếu rà soát và tổng số hộ của từng phường.',
+    en: 'No figures for this round yet: import the survey workbooks and each ward’s total households.',
+  },
   'map.schematic': {
     vi: 'Lưu ý: ranh giới phường trên bản đồ là sơ đồ minh họa, không phải ranh giới pháp lý.',
     en: 'Note: ward boundaries on this map are schematic, not legal boundaries.',

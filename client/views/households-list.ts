@@ -18,6 +18,7 @@ function filtersFrom(q: URLSearchParams): Required<Pick<HouseholdFilters, 'page'
     standard: q.get('standard') === 'national' ? 'national' : 'city',
     category: (CATEGORIES as string[]).includes(q.get('category') ?? '') ? (q.get('category') as Category) : '',
     q: q.get('q') ?? '',
+    status: (['active', 'archived', 'all'] as const).find((x) => x === q.get('status')) ?? 'active',
     page: Math.max(1, Number(q.get('page')) || 1),
     pageSize: PAGE_SIZE,
   };
@@ -27,7 +28,7 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
   const f = filtersFrom(route.query);
   const go = (patch: Partial<HouseholdFilters>) => {
     const next = { ...f, ...patch };
-    navigate('/households', { ward: next.ward, round: next.round, standard: next.standard, category: next.category, q: next.q, page: next.page === 1 ? null : next.page });
+    navigate('/households', { ...pagerQuery(next), page: next.page === 1 ? null : next.page });
   };
   const wardSelect = h(
     'select',
@@ -42,6 +43,8 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
   const categorySelect = h('select', { id: 'hh-category', name: 'category', onchange: (e: Event) => go({ category: (e.target as HTMLSelectElement).value as Category, page: 1 }) },
     h('option', { value: '' }, t('category.any')),
     CATEGORIES.map((c) => h('option', { value: c, selected: c === f.category }, t(`category.${c}` as MessageKey))));
+  const statusSelect = h('select', { id: 'hh-status', name: 'status', onchange: (e: Event) => go({ status: (e.target as HTMLSelectElement).value, page: 1 }) },
+    (['active', 'archived', 'all'] as const).map((x) => h('option', { value: x, selected: x === f.status }, t(`status.filter.${x}` as MessageKey))));
   const search = h('input', { id: 'hh-q', name: 'q', type: 'search', value: f.q, placeholder: t('households.searchPlaceholder') });
   const label = (el: HTMLElement, key: MessageKey) => h('div', { class: 'control' }, h('label', { for: el.id }, t(key)), el);
 
@@ -60,6 +63,7 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
       label(roundSelect, 'common.round'),
       label(standardSelect, 'common.standard'),
       label(categorySelect, 'common.category'),
+      label(statusSelect, 'households.status'),
       h('div', { class: 'control grow' }, h('label', { for: search.id }, t('households.search')), h('div', { class: 'inline' }, search, h('button', { type: 'submit' }, t('common.search')))),
     ),
     results,
@@ -107,5 +111,5 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
 }
 
 function pagerQuery(f: HouseholdFilters) {
-  return { ward: f.ward, round: f.round, standard: f.standard, category: f.category, q: f.q };
+  return { ward: f.ward, round: f.round, standard: f.standard, category: f.category, q: f.q, status: f.status === 'active' ? null : f.status };
 }

@@ -51,7 +51,7 @@ export function renderFrame(root: HTMLElement, currentPath: string): HTMLElement
         languageToggle(),
         user
           ? [
-              h('span', { class: 'who', 'data-testid': 'who' }, `${user.username} · ${t(`role.${user.role}` as MessageKey)}${user.wardCode ? ` · ${wardName(user.wardCode)}` : ''}`),
+              h('a', { class: 'who', 'data-testid': 'who', href: '#/password', title: t('nav.changePassword') }, `${user.username} · ${t(`role.${user.role}` as MessageKey)}${user.wardCode ? ` · ${wardName(user.wardCode)}` : ''}`),
               h(
                 'button',
                 {

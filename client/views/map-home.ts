@@ -14,7 +14,7 @@ import { WardChoropleth, type WardStyleInput } from '../map/choropleth.ts';
 import { legend } from '../map/legend.ts';
 import { href, type Route } from '../router.ts';
 import { rounds, state } from '../state.ts';
-import { renderWardPanel } from './ward-panel.ts';
+import { forgetTrends, renderWardPanel } from './ward-panel.ts';
 
 interface MapChoice {
   round: number;
@@ -45,8 +45,14 @@ function select<T extends string | number>(name: string, label: string, value: T
   return h('div', { class: 'control' }, h('label', { for: el.id }, label), el);
 }
 
+/** A round with neither totals nor anyone on a list: a new installation, or a round not entered yet. */
+function isEmpty(report: RatesReport): boolean {
+  return report.rows.every((r) => r.totalHouseholds === null && r.poor.end === 0 && r.nearPoor.end === 0);
+}
+
 export async function mapView(route: Route, outlet: HTMLElement): Promise<void> {
   const choice = readChoice(route.query);
+  forgetTrends();
   const mapEl = h('div', { class: 'map', id: 'ward-map', 'data-testid': 'ward-map', role: 'region', 'aria-label': t('map.regionLabel') });
   const panel = h('aside', { class: 'ward-panel', 'data-testid': 'ward-panel', 'aria-live': 'polite', 'aria-label': t('panel.label') });
   const status = h('p', { class: 'map-status', role: 'status', 'data-testid': 'map-status' });
@@ -144,7 +150,9 @@ export async function mapView(route: Route, outlet: HTMLElement): Promise<void> 
     mapEl.dataset.standard = choice.standard;
     mapEl.dataset.measure = choice.measure;
     mapEl.dataset.mode = choice.mode;
+    if (report) status.textContent = '';
     if (choice.mode === 'change' && choice.round === rounds()[0]) status.textContent = t('map.noPreviousRound');
+    else if (report && isEmpty(report)) status.replaceChildren(t('map.empty'), ' ', h('a', { href: '#/import' }, t('nav.import')));
     map.select(choice.ward);
     renderWardPanel(panel, {
       report,

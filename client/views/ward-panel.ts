@@ -31,7 +31,7 @@ function trendFor(standard: Standard): Promise<TrendPoint[]> {
   return p;
 }
 
-/** Reports change after edits and imports: pages that change data call this so the panel refetches. */
+/** The trend is cached for one visit of the map page only: edits and imports elsewhere change it. */
 export function forgetTrends(): void {
   trendCache.clear();
 }

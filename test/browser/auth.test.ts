@@ -56,8 +56,14 @@ describe('browser: first sign-in, demo banner, sign-out', function () {
 
     await page.fill('[name=currentPassword]', 'initial-pass-123');
     await page.click('form button[type=submit]');
-    await page.waitForSelector('#ward-map');
+    // A new installation: every ward drawn, none coloured, and the page says what to do next.
+    await page.waitForSelector('#ward-map path[data-class]');
+    const classes = await page.$$eval('#ward-map path[data-ward-code]', (els) => els.map((el) => el.getAttribute('data-class')));
+    expect(classes).to.have.length(11);
+    expect(new Set(classes)).to.deep.equal(new Set(['none']));
+    expect(await page.textContent('[data-testid=map-status]')).to.match(/Chưa có số liệu/);
     expect(await page.textContent('[data-testid=who]')).to.contain('quan12');
+    await screenshot(page, 'first-start-map-1366');
     const token = await t.anon().post('/api/auth/token', { username: 'quan12', password: 'brand-new-pass-456' });
     expect(token.status).to.equal(200);
   });

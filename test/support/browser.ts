@@ -34,7 +34,7 @@ export function buildClient(): Promise<string> {
   built ??= (async () => {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shn-client-'));
     const { build } = await import('vite');
-    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
     process.once('exit', () => fs.rmSync(outDir, { recursive: true, force: true }));
     return outDir;
   })();
