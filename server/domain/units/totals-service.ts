@@ -5,6 +5,7 @@
 import type { Ctx } from '../../context.ts';
 import { inTransaction } from '../../db/tx.ts';
 import { errors, type ErrorDetail } from '../../errors.ts';
+import { checkRound as checkAssessmentRound } from '../assessments/service.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { requireWardInScope, wardsInScope } from '../scope.ts';
 import * as unitsRepo from './repository.ts';
@@ -12,19 +13,8 @@ import * as repo from './totals-repository.ts';
 
 type TotalsCtx = Pick<Ctx, 'db' | 'config' | 'actor' | 'requestId'>;
 
-const roundOutOfRange = (ctx: TotalsCtx, path: string, round: number): ErrorDetail => ({
-  path,
-  code: 'ROUND_OUT_OF_RANGE',
-  message: {
-    vi: `Kỳ rà soát phải từ ${ctx.config.roundMin} đến ${ctx.config.roundMax}`,
-    en: `The round must be between ${ctx.config.roundMin} and ${ctx.config.roundMax}`,
-  },
-  value: round,
-});
-
-function checkRound(ctx: TotalsCtx, round: number, path = 'round'): void {
-  if (round < ctx.config.roundMin || round > ctx.config.roundMax) throw errors.validation([roundOutOfRange(ctx, path, round)]);
-}
+/** The round check shared with assessments (same code and message for every round in the API). */
+const checkRound = (ctx: TotalsCtx, round: number) => checkAssessmentRound(ctx.config, round);
 
 export interface WardTotalView {
   code: string;

@@ -23,36 +23,40 @@ async function download(res: Response, job: PreparedExport): Promise<void> {
 /** Rates report, trend, their exports, and the totals (denominators) they divide by. See docs/reports.md. */
 export function reportsRouter(deps: AppDeps): Router {
   const r = Router();
-  const c = deps.config;
+  // Built once: the round bounds come from the config.
+  const rates = ratesQuery(deps.config);
+  const trend = trendQuery(deps.config);
+  const totals = totalsQuery(deps.config);
+  const params = totalParams(deps.config);
 
   r.get('/units/totals', async (req, res) => {
     const ctx = ctxOf(req, deps);
-    const q = validate<{ round: number }>(totalsQuery(c), req.query);
+    const q = validate<{ round: number }>(totals, req.query);
     res.json({ round: q.round, data: (await listScopedWardTotals(ctx, q.round)).map(presentWardTotal) });
   });
 
   r.put('/units/:wardCode/totals/:round', async (req, res) => {
     const ctx = ctxOf(req, deps, ['admin', 'district']);
-    const p = validate<{ wardCode: string; round: number }>(totalParams(c), req.params);
+    const p = validate<{ wardCode: string; round: number }>(params, req.params);
     const body = validate<{ households: number }>(totalBody, req.body);
     res.json(presentWardTotal(await setWardTotal(ctx, p.wardCode, p.round, body.households)));
   });
 
   r.get('/reports/rates', async (req, res) => {
     const ctx = ctxOf(req, deps);
-    const q = validate<{ round: number; standard: Standard }>(ratesQuery(c), req.query);
+    const q = validate<{ round: number; standard: Standard }>(rates, req.query);
     res.json(presentRatesReport(await ratesReport(ctx, q)));
   });
 
   r.get('/reports/trend', async (req, res) => {
     const ctx = ctxOf(req, deps);
-    const q = validate<{ from: number; to: number; standard: Standard }>(trendQuery(c), req.query);
+    const q = validate<{ from: number; to: number; standard: Standard }>(trend, req.query);
     res.json(presentTrendReport(await trendReport(ctx, q)));
   });
 
   r.get('/reports/rates.xlsx', async (req, res) => {
     const ctx = ctxOf(req, deps);
-    const q = validate<{ round: number; standard: Standard }>(ratesQuery(c), req.query);
+    const q = validate<{ round: number; standard: Standard }>(rates, req.query);
     await download(res, await prepareRatesExport(ctx, q));
   });
 
