@@ -44,6 +44,13 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/*
+ * Drizzle's node-postgres driver passes its own per-query type parsers and falls back to pg's global ones, so the
+ * pool option alone does not reach raw `db.execute()` queries: register the mapping globally too (once, here).
+ */
+pg.types.setTypeParser(INT8, toNumber);
+pg.types.setTypeParser(NUMERIC, toNumber);
+
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({
