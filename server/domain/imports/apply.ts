@@ -68,6 +68,17 @@ export async function applyRows(ctx: ApplyCtx, rows: ImportRow[] | RowSource, op
   return inTransaction(ctx.db, (tx) => applyRowsWith(tx, ctx, source, opts));
 }
 
+/**
+ * An assessment is unchanged when its survey inputs, categories and the set versions that classified it are: the
+ * full results (reasons) follow from those, so they are not read back (the slowest part of a re-import otherwise).
+ */
+const COMPARED = ['incomeAmount', 'incomePer', 'deprivations', 'facts', 'surveyor', 'surveyedAt', 'cityCategory', 'nationalCategory', 'citySet', 'nationalSet'] as const;
+
+function comparable(a: bulk.AssessmentWrite): Pick<bulk.StoredAssessment, (typeof COMPARED)[number]> {
+  const results = a.results as { city: { setId: string; version: number }; national: { setId: string; version: number } };
+  return { ...a, citySet: `${results.city.setId}@${results.city.version}`, nationalSet: `${results.national.setId}@${results.national.version}` };
+}
+
 interface Known {
   id: string | null;
   area: 'urban' | 'rural';
@@ -165,15 +176,16 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
         inserts.push(next);
         continue;
       }
-      const changed = (Object.keys(next) as (keyof bulk.AssessmentWrite)[]).filter((k) => stableJson(ex[k]) !== stableJson(next[k]));
+      const now = comparable(next);
+      const changed = COMPARED.filter((k) => stableJson(ex[k]) !== stableJson(now[k]));
       if (changed.length === 0) {
         out.assessments.unchanged++;
         continue;
       }
       out.assessments.updated++;
       updates.push({ ...next, id: ex.id });
-      const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.filter((k) => k !== 'results').map((k) => [k, o[k]]));
-      events.push({ action: 'update', entity: 'assessment', entityId: ex.id, wardCode: r.wardCode, before: pick(ex as never), after: pick(next as never), meta });
+      const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, o[k]]));
+      events.push({ action: 'update', entity: 'assessment', entityId: ex.id, wardCode: r.wardCode, before: pick(ex as never), after: pick(now as never), meta });
     }
     done += batch.length;
     opts.onProgress?.(done);

@@ -1,7 +1,9 @@
 /**
- * Bulk SQL for applying survey rows: `INSERT … SELECT FROM unnest(…)` and `UPDATE … FROM unnest(…)` with one array
- * parameter per column — the fastest path on both PGlite and PostgreSQL (stack-notes: 200k rows in 2–3 s), and far
- * below the 65k-parameter limit of multi-row VALUES. Callers pass batches of a few thousand rows.
+ * Bulk SQL for applying survey rows, in batches of a few thousand rows (far below the 65k-parameter limit of
+ * multi-row VALUES). Lookups and scalar updates use `unnest(…)` with one array parameter per column (stack-notes).
+ * Rows with JSONB columns are sent as ONE JSON document read with `jsonb_to_recordset`: measured on 10k assessment
+ * rows, that took 0.6 s on PostgreSQL and 1.8 s on PGlite against 5.1 s and 8.6 s for `unnest($n::jsonb[])`, whose
+ * array-literal quoting of JSON text dominates.
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
@@ -9,7 +11,8 @@ import type { Category, IncomePer } from '../criteria/types.ts';
 import type { Member } from '../households/rules.ts';
 
 const p = (values: unknown[]) => sql.param(values);
-const json = (values: unknown[]) => sql.param(values.map((v) => (v === undefined ? null : JSON.stringify(v))));
+/** One JSON parameter holding every row of the batch. */
+const doc = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
 
 export interface ExistingHousehold {
   id: string;
@@ -47,15 +50,16 @@ export interface HouseholdWrite {
   searchText: string;
 }
 
+const householdDoc = (rows: HouseholdWrite[]) =>
+  doc(rows.map((r) => ({ id: r.id ?? null, w: r.wardCode, c: r.householdCode, n: r.headName, i: r.headIdNumber, a: r.address, ar: r.area, m: r.members, s: r.searchText })));
+const HOUSEHOLD_RECORD = sql.raw('x(id uuid, w text, c text, n text, i text, a text, ar text, m jsonb, s text)');
+
 export async function insertHouseholds(exec: Executor, rows: HouseholdWrite[], by: string): Promise<{ id: string; wardCode: string; householdCode: string }[]> {
   if (rows.length === 0) return [];
   return queryRows(
     exec,
     sql`insert into households (ward_code, household_code, head_name, head_id_number, address, area, members, search_text, created_by, updated_by)
-        select w, c, n, i, a, ar, m, s, ${by}, ${by}
-        from unnest(${p(rows.map((r) => r.wardCode))}::text[], ${p(rows.map((r) => r.householdCode))}::text[], ${p(rows.map((r) => r.headName))}::text[],
-                    ${p(rows.map((r) => r.headIdNumber))}::text[], ${p(rows.map((r) => r.address))}::text[], ${p(rows.map((r) => r.area))}::text[],
-                    ${json(rows.map((r) => r.members))}::jsonb[], ${p(rows.map((r) => r.searchText))}::text[]) as u(w, c, n, i, a, ar, m, s)
+        select w, c, n, i, a, ar, m, s, ${by}, ${by} from jsonb_to_recordset(${householdDoc(rows)}) as ${HOUSEHOLD_RECORD}
         returning id, ward_code as "wardCode", household_code as "householdCode"`,
   );
 }
@@ -63,12 +67,10 @@ export async function insertHouseholds(exec: Executor, rows: HouseholdWrite[], b
 export async function updateHouseholds(exec: Executor, rows: (HouseholdWrite & { id: string })[], by: string): Promise<void> {
   if (rows.length === 0) return;
   await exec.execute(
-    sql`update households h set head_name = u.n, head_id_number = u.i, address = u.a, area = u.ar, members = u.m, search_text = u.s,
+    sql`update households h set head_name = x.n, head_id_number = x.i, address = x.a, area = x.ar, members = x.m, search_text = x.s,
                version = h.version + 1, updated_at = now(), updated_by = ${by}
-        from unnest(${p(rows.map((r) => r.id))}::uuid[], ${p(rows.map((r) => r.headName))}::text[], ${p(rows.map((r) => r.headIdNumber))}::text[],
-                    ${p(rows.map((r) => r.address))}::text[], ${p(rows.map((r) => r.area))}::text[], ${json(rows.map((r) => r.members))}::jsonb[],
-                    ${p(rows.map((r) => r.searchText))}::text[]) as u(id, n, i, a, ar, m, s)
-        where h.id = u.id`,
+        from jsonb_to_recordset(${householdDoc(rows)}) as ${HOUSEHOLD_RECORD}
+        where h.id = x.id`,
   );
 }
 
@@ -87,12 +89,32 @@ export interface AssessmentWrite {
   nationalCategory: Category;
 }
 
-export async function findAssessments(exec: Executor, keys: { householdId: string; round: number }[]): Promise<(AssessmentWrite & { id: string })[]> {
+/** What decides whether a stored assessment differs from a new one (the full `results` JSON is not read back). */
+export interface StoredAssessment {
+  id: string;
+  householdId: string;
+  round: number;
+  incomeAmount: number;
+  incomePer: IncomePer;
+  deprivations: string[];
+  facts: Record<string, unknown>;
+  surveyor: string | null;
+  surveyedAt: string | null;
+  cityCategory: Category | null;
+  nationalCategory: Category | null;
+  /** "setId@version" of the city and national sets that classified it. */
+  citySet: string | null;
+  nationalSet: string | null;
+}
+
+export async function findAssessments(exec: Executor, keys: { householdId: string; round: number }[]): Promise<StoredAssessment[]> {
   if (keys.length === 0) return [];
-  const rows = await queryRows<AssessmentWrite & { id: string }>(
+  const rows = await queryRows<StoredAssessment>(
     exec,
     sql`select a.id, a.household_id as "householdId", a.round, a.income_amount as "incomeAmount", a.income_per as "incomePer", a.deprivations,
-               a.facts, a.surveyor, a.surveyed_at as "surveyedAt", a.results, a.city_category as "cityCategory", a.national_category as "nationalCategory"
+               a.facts, a.surveyor, a.surveyed_at as "surveyedAt", a.city_category as "cityCategory", a.national_category as "nationalCategory",
+               (a.results->'city'->>'setId') || '@' || (a.results->'city'->>'version') as "citySet",
+               (a.results->'national'->>'setId') || '@' || (a.results->'national'->>'version') as "nationalSet"
         from assessments a
         join unnest(${p(keys.map((k) => k.householdId))}::uuid[], ${p(keys.map((k) => k.round))}::int[]) as k(household_id, round)
           on a.household_id = k.household_id and a.round = k.round`,
@@ -101,19 +123,21 @@ export async function findAssessments(exec: Executor, keys: { householdId: strin
   return rows.map((r) => ({ ...r, incomeAmount: Number(r.incomeAmount) }));
 }
 
-const assessmentColumns = (rows: AssessmentWrite[]) => sql`
-  ${p(rows.map((r) => r.householdId))}::uuid[], ${p(rows.map((r) => r.round))}::int[], ${p(rows.map((r) => r.incomeAmount))}::bigint[],
-  ${p(rows.map((r) => r.incomePer))}::text[], ${json(rows.map((r) => r.deprivations))}::jsonb[], ${json(rows.map((r) => r.facts))}::jsonb[],
-  ${p(rows.map((r) => r.surveyor))}::text[], ${p(rows.map((r) => r.surveyedAt))}::date[], ${json(rows.map((r) => r.results))}::jsonb[],
-  ${p(rows.map((r) => r.cityCategory))}::text[], ${p(rows.map((r) => r.nationalCategory))}::text[]`;
+const assessmentDoc = (rows: (AssessmentWrite & { id?: string })[]) =>
+  doc(
+    rows.map((r) => ({
+      id: r.id ?? null, h: r.householdId, r: r.round, ia: r.incomeAmount, ip: r.incomePer, d: r.deprivations, f: r.facts,
+      sv: r.surveyor, sa: r.surveyedAt, rs: r.results, cc: r.cityCategory, nc: r.nationalCategory,
+    })),
+  );
+const ASSESSMENT_RECORD = sql.raw('x(id uuid, h uuid, r int, ia bigint, ip text, d jsonb, f jsonb, sv text, sa date, rs jsonb, cc text, nc text)');
 
 export async function insertAssessments(exec: Executor, rows: AssessmentWrite[], source: string, importId: string | null): Promise<{ id: string; householdId: string; round: number }[]> {
   if (rows.length === 0) return [];
   return queryRows(
     exec,
     sql`insert into assessments (household_id, round, income_amount, income_per, deprivations, facts, surveyor, surveyed_at, results, city_category, national_category, source, import_id)
-        select h, r, ia, ip, d, f, sv, sa, rs, cc, nc, ${source}, ${importId}::uuid
-        from unnest(${assessmentColumns(rows)}) as u(h, r, ia, ip, d, f, sv, sa, rs, cc, nc)
+        select h, r, ia, ip, d, f, sv, sa, rs, cc, nc, ${source}, ${importId}::uuid from jsonb_to_recordset(${assessmentDoc(rows)}) as ${ASSESSMENT_RECORD}
         returning id, household_id as "householdId", round`,
   );
 }
@@ -121,10 +145,10 @@ export async function insertAssessments(exec: Executor, rows: AssessmentWrite[],
 export async function updateAssessments(exec: Executor, rows: (AssessmentWrite & { id: string })[], source: string, importId: string | null): Promise<void> {
   if (rows.length === 0) return;
   await exec.execute(
-    sql`update assessments a set income_amount = u.ia, income_per = u.ip, deprivations = u.d, facts = u.f, surveyor = u.sv, surveyed_at = u.sa,
-               results = u.rs, city_category = u.cc, national_category = u.nc, source = ${source}, import_id = ${importId}::uuid, updated_at = now()
-        from unnest(${p(rows.map((r) => r.id))}::uuid[], ${assessmentColumns(rows)}) as u(id, h, r, ia, ip, d, f, sv, sa, rs, cc, nc)
-        where a.id = u.id`,
+    sql`update assessments a set income_amount = x.ia, income_per = x.ip, deprivations = x.d, facts = x.f, surveyor = x.sv, surveyed_at = x.sa,
+               results = x.rs, city_category = x.cc, national_category = x.nc, source = ${source}, import_id = ${importId}::uuid, updated_at = now()
+        from jsonb_to_recordset(${assessmentDoc(rows)}) as ${ASSESSMENT_RECORD}
+        where a.id = x.id`,
   );
 }
 
