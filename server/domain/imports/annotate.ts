@@ -4,12 +4,13 @@
  * file never sits in memory; only the errors do.
  */
 import fs from 'node:fs';
-import type { Row } from 'exceljs';
+import type { CellValue, Row } from 'exceljs';
 import ExcelJS from './exceljs.ts';
 import { readNdjson } from './files.ts';
 import type { SheetInfo } from './parse-workbook.ts';
 import type { ImportError } from './types.ts';
 import { neutraliseFormula } from '../xlsx-text.ts';
+import { cleanText } from '../text.ts';
 
 export interface AnnotateJob {
   file: string;
@@ -46,7 +47,7 @@ export async function annotateWorkbook(job: AnnotateJob): Promise<{ sheets: numb
       const o = out.getRow(row.number);
       row.eachCell({ includeEmpty: false }, (cell, col) => {
         const c = o.getCell(col);
-        c.value = cell.value;
+        c.value = safeCopy(cell.value);
         if (cell.numFmt) c.numFmt = cell.numFmt;
       });
       if (errCol !== null) annotateRow(o, row.number, headerRow, errCol, errs!.get(row.number));
@@ -58,6 +59,28 @@ export async function annotateWorkbook(job: AnnotateJob): Promise<{ sheets: numb
   await writer.commit();
   fs.renameSync(tmp, job.out);
   return { sheets };
+}
+
+/**
+ * The user's cells are copied as values, never as formulas (the import reads their cached results anyway), and text
+ * goes through neutraliseFormula() like every text we write, so the copy runs nothing when opened or saved as CSV;
+ * the importer strips that apostrophe again, so the annotated copy re-imports unchanged.
+ */
+function safeCopy(value: CellValue): CellValue {
+  if (value !== null && typeof value === 'object') {
+    if ('formula' in value || 'sharedFormula' in value) return safeCopy(((value as { result?: unknown }).result ?? null) as CellValue);
+    if ('richText' in value) {
+      const text = value.richText.map((r) => r.text).join('');
+      return safeText(text) === text ? value : safeText(text);
+    }
+  }
+  return typeof value === 'string' ? safeText(value) : value;
+}
+
+/** Text the importer would read as formula-like (after its own clean-up) is written clean and neutralised. */
+function safeText(text: string): string {
+  const clean = cleanText(text);
+  return neutraliseFormula(clean) === clean ? text : neutraliseFormula(clean);
 }
 
 function annotateRow(o: Row, rowNumber: number, headerRow: number, errCol: number, errs: ImportError[] | undefined): void {
