@@ -10,6 +10,7 @@ import { restoreNeutralised } from '../../server/domain/xlsx-text.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { ApiClient } from '../support/http.ts';
 import { FIXTURE_WARDS, loadReportFixture } from '../support/report-fixtures.ts';
+import { uploadWorkbook, waitForImport } from '../support/workbooks.ts';
 
 async function workbook(res: { status: number; headers: Headers; body: unknown }): Promise<ExcelJS.Workbook> {
   expect(res.status, JSON.stringify(res.body).slice(0, 300)).to.equal(200);
@@ -107,60 +108,76 @@ describe('exports: rates.xlsx and households.xlsx', function () {
   });
 
   describe('households.xlsx', () => {
+    /** Rows of a sheet as { header → value }. */
+    function records(ws: ExcelJS.Worksheet): Record<string, ExcelJS.Cell>[] {
+      const headers = (ws.getRow(1).values as unknown[]).map((v) => (v == null ? '' : String(v)));
+      const out: Record<string, ExcelJS.Cell>[] = [];
+      ws.eachRow((row, n) => {
+        if (n === 1) return;
+        const r: Record<string, ExcelJS.Cell> = {};
+        headers.forEach((h, c) => h && (r[h] = row.getCell(c)));
+        out.push(r);
+      });
+      return out;
+    }
+
     it('one row per household of the filter, with its classification; ID numbers as text; formulas neutralised', async () => {
       const wb = await workbook(await district.get('/api/households.xlsx?round=2017'));
-      const ws = wb.getWorksheet('Hộ gia đình')!;
+      const ws = wb.getWorksheet('Hộ')!;
       const header = (ws.getRow(1).values as unknown[]).slice(1);
-      expect(header.slice(0, 5)).to.deep.equal(['Mã phường', 'Phường', 'Mã hộ', 'Họ tên chủ hộ', 'Số CCCD/CMND chủ hộ']);
+      expect(header.slice(0, 9)).to.deep.equal(['Mã phường', 'Phường', 'Mã hộ', 'Họ tên chủ hộ', 'Số CCCD/CMND', 'Địa chỉ', 'Khu vực', 'Số nhân khẩu', 'Năm rà soát']);
+      expect(header).to.include.members(['Phân loại (chuẩn TP.HCM)', 'Phân loại (chuẩn quốc gia)', 'Trạng thái']);
       // Assessed in 2017 and active: A1 A2 A3 B1 B2 B3 C1 C2 (A4 is archived).
-      expect(ws.rowCount).to.equal(1 + 8);
-      const byCode = new Map<string, ExcelJS.Row>();
-      ws.eachRow((row, n) => n > 1 && byCode.set(String(row.getCell(3).value), row));
+      const rows = records(ws);
+      const byCode = new Map(rows.map((r) => [String(r['Mã hộ']!.value), r]));
       expect([...byCode.keys()]).to.deep.equal(['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'C1', 'C2']);
       const a1 = byCode.get('A1')!;
-      expect(a1.getCell(5).value).to.equal('079012345678');
-      expect(a1.getCell(5).type).to.equal(ExcelJS.ValueType.String);
-      expect(a1.getCell(11).value).to.equal(2017);
-      expect(a1.getCell(12).value).to.equal('Hộ nghèo'); // 12 M/yr: city poor
-      expect(a1.getCell(13).value).to.equal('Hộ cận nghèo'); // 1 M/month: national near-poor
-      expect(a1.getCell(14).value).to.equal(12_000_000);
-      const a2 = byCode.get('A2')!;
-      expect(a2.getCell(5).value).to.equal('001234567'); // leading zeros kept
+      expect(a1['Số CCCD/CMND']!.value).to.equal('079012345678');
+      expect(a1['Số CCCD/CMND']!.type).to.equal(ExcelJS.ValueType.String);
+      expect(a1['Năm rà soát']!.value).to.equal(2017);
+      expect(a1['Phân loại (chuẩn TP.HCM)']!.value).to.equal('Hộ nghèo'); // 12 M/yr: city poor
+      expect(a1['Phân loại (chuẩn quốc gia)']!.value).to.equal('Hộ cận nghèo'); // 1 M/month: national near-poor
+      expect(a1['Thu nhập bình quân (đồng/người/năm)']!.value).to.equal(12_000_000);
+      expect(a1['Khu vực']!.value).to.equal('Thành thị');
+      expect(byCode.get('A2')!['Số CCCD/CMND']!.value).to.equal('001234567'); // leading zeros kept
       for (const [code, name] of [['A2', '=HYPERLINK("http://x","y")'], ['A3', '+84 Trần Thị Bình'], ['B2', '@SUM(A1)'], ['B3', '-2+3']]) {
-        const cell = byCode.get(code)!.getCell(4);
+        const cell = byCode.get(code)!['Họ tên chủ hộ']!;
         expect(cell.type, code).to.equal(ExcelJS.ValueType.String);
         expect(cell.value, code).to.equal(`'${name}`);
         expect(restoreNeutralised(cell.value as string)).to.equal(name);
       }
-      const members = wb.getWorksheet('Thành viên')!;
-      expect(members.rowCount).to.equal(1 + 16);
-      const a1Head = (members.getRow(2).values as unknown[]).slice(1);
-      expect(a1Head.slice(0, 7)).to.deep.equal(['26764', 'A1', 'Nguyễn Văn An', 1970, 'Nam', 'Chủ hộ', '079012345678']);
-      let neutralised = 0;
-      members.eachRow((row) => (String(row.getCell(3).value).startsWith("'=HYPERLINK") ? neutralised++ : 0));
-      expect(neutralised).to.equal(1);
+      const members = records(wb.getWorksheet('Nhân khẩu')!);
+      expect(members).to.have.length(16);
+      const head = members[0]!;
+      expect(['Mã phường', 'Mã hộ', 'Họ tên', 'Năm sinh', 'Giới tính', 'Quan hệ với chủ hộ', 'Số CCCD/CMND', 'Có thẻ BHYT'].map((h) => head[h]!.value)).to.deep.equal(['26764', 'A1', 'Nguyễn Văn An', 1970, 'Nam', 'Chủ hộ', '079012345678', 'Có']);
+      expect(members.filter((m) => String(m['Họ tên']!.value).startsWith("'=HYPERLINK"))).to.have.length(1);
     });
 
     it('same filters as the list: category, status=all (archived rows), latest assessment without a round', async () => {
-      const poor = (await workbook(await district.get('/api/households.xlsx?round=2017&standard=national&category=poor'))).worksheets[0]!;
-      const codes: string[] = [];
-      poor.eachRow((row, n) => n > 1 && codes.push(String(row.getCell(3).value)));
-      expect(codes).to.deep.equal(['A2', 'B1']);
-      const all = (await workbook(await district.get('/api/households.xlsx?status=all'))).worksheets[0]!;
-      expect(all.rowCount).to.equal(1 + 9);
-      const a4 = all.getRow(5);
-      expect(a4.getCell(3).value).to.equal('A4');
-      expect(a4.getCell(9).value).to.equal('Đã lưu trữ');
-      expect(a4.getCell(11).value).to.equal(2017); // its latest assessment
-      expect(all.getRow(2).getCell(11).value).to.equal(2020);
+      const poor = records((await workbook(await district.get('/api/households.xlsx?round=2017&standard=national&category=poor'))).worksheets[0]!);
+      expect(poor.map((r) => r['Mã hộ']!.value)).to.deep.equal(['A2', 'B1']);
+      const all = records((await workbook(await district.get('/api/households.xlsx?status=all'))).worksheets[0]!);
+      expect(all).to.have.length(9);
+      const a4 = all.find((r) => r['Mã hộ']!.value === 'A4')!;
+      expect(a4['Trạng thái']!.value).to.equal('Đã lưu trữ');
+      expect(a4['Năm rà soát']!.value).to.equal(2017); // its latest assessment
+      expect(all[0]!['Năm rà soát']!.value).to.equal(2020);
+    });
+
+    it('an exported round re-imports unchanged (the survey import reads the same sheets and headers)', async () => {
+      const res = await district.get('/api/households.xlsx?round=2019');
+      expect(res.status).to.equal(200);
+      const upload = await uploadWorkbook(district, res.body as Buffer, 'export-2019.xlsx');
+      expect(upload.status, JSON.stringify(upload.body)).to.equal(202);
+      const result = await waitForImport(district, upload.body.id);
+      expect(result.summary, JSON.stringify(result.errors ?? result).slice(0, 800)).to.include({ rows: 8, valid: 8, invalid: 0 });
+      expect(result.summary.households).to.deep.equal({ new: 0, updated: 0, unchanged: 8 });
+      expect(result.summary.assessments).to.deep.equal({ new: 0, updated: 0, unchanged: 8 });
     });
 
     it('is scoped: a ward user exports its own ward; another ward is 404; paging keys are refused', async () => {
-      const own = (await workbook(await wardB.get('/api/households.xlsx'))).worksheets[0]!;
-      const wards = new Set<unknown>();
-      own.eachRow((row, n) => n > 1 && wards.add(row.getCell(1).value));
-      expect([...wards]).to.deep.equal([FIXTURE_WARDS.B]);
-      expect(own.rowCount).to.equal(1 + 3);
+      const own = records((await workbook(await wardB.get('/api/households.xlsx'))).worksheets[0]!);
+      expect(own.map((r) => r['Mã phường']!.value)).to.deep.equal([FIXTURE_WARDS.B, FIXTURE_WARDS.B, FIXTURE_WARDS.B]);
       const other = await wardB.get(`/api/households.xlsx?ward=${FIXTURE_WARDS.A}`);
       expect(other.status).to.equal(404);
       expect(other.body.error.code).to.equal('NOT_FOUND');

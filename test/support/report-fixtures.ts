@@ -98,7 +98,7 @@ export async function loadReportFixture(api: ApiClient): Promise<Map<string, str
     for (const [i, code] of h.rounds.entries()) {
       if (!code) continue;
       const round = FIXTURE_ROUNDS[i]!;
-      await ok(`assess ${h.code} ${round}`, api.put(`/api/households/${created.id}/assessments/${round}`, { income: { amount: incomeFor(code, round), per: 'year' }, deprivations: [] }));
+      await ok(`assess ${h.code} ${round}`, api.put(`/api/households/${created.id}/assessments/${round}`, { income: { amount: incomeFor(code, round), per: 'year' }, deprivations: [], facts: { membersCount: 2 } }));
     }
     if (h.archive) {
       const current = await ok<{ version: number }>(`get ${h.code}`, api.get(`/api/households/${created.id}`));

@@ -6,6 +6,7 @@
 import type { Writable } from 'node:stream';
 import type { Ctx } from '../../context.ts';
 import { recordAudit } from '../audit/repository.ts';
+import { indicatorColumns } from '../imports/indicators.ts';
 import { householdListConditions, type HouseholdFilters } from '../households/repository.ts';
 import { requireWardInScope, wardsInScope } from '../scope.ts';
 import { listWards } from '../units/repository.ts';
@@ -50,6 +51,7 @@ export async function prepareHouseholdsExport(ctx: Ctx, filters: HouseholdFilter
       ? await listWards(ctx.db)
       : await wardsInScope(ctx.db, ctx.actor, ctx.config.districtCode);
   const where = householdListConditions(ctx.actor, filters);
+  const { indicators } = await indicatorColumns(ctx.db, ctx.config);
   await recordAudit(ctx.db, ctx, {
     action: 'export',
     entity: 'households',
@@ -60,7 +62,7 @@ export async function prepareHouseholdsExport(ctx: Ctx, filters: HouseholdFilter
   return {
     fileName: `ho-gia-dinh${filters.ward ? `-${filters.ward}` : ''}${filters.round ? `-${filters.round}` : ''}.xlsx`,
     write: async (out) => {
-      await writeHouseholdsWorkbook(wards, (page) => pageHouseholdsForExport(ctx.db, where, { ...page, round: filters.round, limit: EXPORT_PAGE }), out);
+      await writeHouseholdsWorkbook(wards, indicators, (page) => pageHouseholdsForExport(ctx.db, where, { ...page, round: filters.round, limit: EXPORT_PAGE }), out);
     },
   };
 }

@@ -39,6 +39,9 @@ export interface ExportAssessment {
   incomeAmount: number;
   incomePer: string;
   deprivations: string[];
+  facts: Record<string, unknown>;
+  surveyedAt: string | null;
+  surveyor: string | null;
 }
 
 export interface ExportHousehold {
@@ -76,7 +79,8 @@ export async function pageHouseholdsForExport(exec: Executor, where: SQL | undef
   const householdId = sql.raw('"households"."id"');
   const assessment = p.withAssessment
     ? sql<ExportAssessment | null>`(select jsonb_build_object('round', a.round, 'cityCategory', a.city_category, 'nationalCategory', a.national_category,
-        'incomeAmount', a.income_amount, 'incomePer', a.income_per, 'deprivations', a.deprivations)
+        'incomeAmount', a.income_amount, 'incomePer', a.income_per, 'deprivations', a.deprivations,
+        'facts', a.facts, 'surveyedAt', a.surveyed_at, 'surveyor', a.surveyor)
       from ${assessments} a where a.household_id = ${householdId}${roundFilter} order by a.round desc limit 1)`
     : sql<null>`null`;
   return exec
