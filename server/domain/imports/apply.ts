@@ -38,7 +38,7 @@ export interface ApplyResult {
   nationalCategories: CategoryCounts;
 }
 
-const DEFAULT_BATCH = 5000;
+const DEFAULT_BATCH = 2000;
 
 /** Stable JSON (sorted keys): jsonb hands keys back in its own order, so plain JSON.stringify would see changes. */
 export function stableJson(v: unknown): string {

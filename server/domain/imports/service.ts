@@ -106,7 +106,7 @@ async function rowContext(ctx: Ctx): Promise<RowContext> {
   };
 }
 
-export function fileSource(file: string, batchSize = 5000): RowSource {
+export function fileSource(file: string, batchSize = 2000): RowSource {
   return { batches: () => readNdjsonBatches(file, batchSize) };
 }
 
