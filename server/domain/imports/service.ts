@@ -13,6 +13,7 @@ import { wardInScope } from '../scope.ts';
 import { listWards } from '../units/repository.ts';
 import { cleanText } from '../text.ts';
 import { applyRows, applyRowsWith, type RowSource } from './apply.ts';
+import { refreshStatistics } from '../../db/maintenance.ts';
 import { failures, type ImportFailure } from './failures.ts';
 import { importPaths, readNdjson, readNdjsonBatches } from './files.ts';
 import { indicatorColumns } from './indicators.ts';
@@ -200,12 +201,16 @@ export async function commitImport(ctx: Ctx, id: string, opts: { skipInvalid?: b
   return { id, done };
 }
 
+const STATISTICS_REFRESH_ROWS = 1000;
+
 async function runCommit(ctx: Ctx, id: string, validated: ImportSummary): Promise<void> {
   const release = await slot();
   const paths = importPaths(ctx.config.dataDir, id);
   try {
+    let changed = 0;
     await inTransaction(ctx.db, async (tx) => {
       const applied = await applyRowsWith(tx, ctx, fileSource(paths.rows), { importId: id });
+      changed = applied.households.new + applied.households.updated + applied.assessments.new + applied.assessments.updated;
       const summary: ImportSummary = { ...validated, ...applied };
       await repo.updateImport(tx, id, { status: 'committed', summary, committedAt: new Date() });
       // A re-import that changes nothing leaves no audit trace at all (issue 5).
@@ -213,6 +218,8 @@ async function runCommit(ctx: Ctx, id: string, validated: ImportSummary): Promis
         await recordAudit(tx, ctx, { action: 'import', entity: 'import', entityId: id, meta: { households: applied.households, assessments: applied.assessments } });
       }
     });
+    // Large loads change the tables' shape: refresh the planner's statistics (PGlite never does it by itself).
+    if (changed >= STATISTICS_REFRESH_ROWS) await refreshStatistics(ctx.db).catch(() => {});
   } catch (err) {
     ctx.logger.error({ importId: id, err: { message: (err as Error)?.message, code: (err as AppError)?.code } }, 'import commit failed');
     await fail(ctx, id, {
