@@ -72,12 +72,13 @@ describe('faults · item 7: formula injection', function () {
     expect(rates.status).to.equal(200);
     const a = await scanWorkbook(hh.body);
     const b = await scanWorkbook(rates.body);
-    // Each payload appears (neutralised) as head name, address, member name and relation.
-    const neutralised = a.texts.filter((v) => v.startsWith("'") && PAYLOADS.some((p) => v === `'${cleanText(p)}`)).length;
+    // Each payload appears (neutralised) at least as head name, address, member name and relation (and surveyor when the
+    // layout has that column).
+    const neutralised = a.texts.filter((v) => PAYLOADS.some((p) => v === `'${cleanText(p)}` || v === `'${p}`)).length;
     figure(7, 'exports of API-entered payloads', `households.xlsx: ${a.formulaElements} formula elements, ${a.unneutralised.length} runnable text cells of ${a.textCells}, ${neutralised} payload cells neutralised; rates.xlsx: ${b.formulaElements} formula elements, ${b.unneutralised.length} runnable text cells`);
     expect(a.formulaElements).to.equal(0);
     expect(a.unneutralised).to.deep.equal([]);
-    expect(neutralised).to.equal(PAYLOADS.length * 4);
+    expect(neutralised).to.be.at.least(PAYLOADS.length * 4);
     expect(b.formulaElements).to.equal(0);
     expect(b.unneutralised).to.deep.equal([]);
   });
@@ -108,8 +109,8 @@ describe('faults · item 7: formula injection', function () {
     expect(changes(again.summary)).to.equal(0);
   });
 
-  // Fails today (households.xlsx lacks the import's income and indicator columns: MISSING_COLUMNS), so it runs in
-  // `npm run test:faults` only, where docs/RELIABILITY.md shows it, and does not turn `npm test` red for everyone.
+  // Fails today (API-entered assessments come back with facts.membersCount; a surveyor typed with a leading tab keeps
+  // it), so it runs in `npm run test:faults` only, where docs/RELIABILITY.md shows it, and keeps `npm test` green.
   (FULL ? it : it.skip)('households.xlsx imported back reports 0 changes (issue 6: the export round-trips through the import)', async () => {
     const exported = await district.get('/api/households.xlsx?round=2017');
     const again = await importAndWait(district, exported.body);

