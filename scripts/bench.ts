@@ -59,7 +59,7 @@ async function runEngine(engine: Engine): Promise<Record<string, unknown>> {
     if (only.has('import')) {
       log(`[${engine.name}] import: ${sizes.importRows} rows (floor, then the full import through the API)…`);
       r.import = await runImportBench(engine, await benchWorkbook(tmp, sizes.importRows), scratch);
-      log(`  ${JSON.stringify(r.import).slice(0, 300)}`);
+      log(`  ${JSON.stringify(r.import)}`);
     }
     if (only.has('reports') || only.has('load')) {
       log(`[${engine.name}] district: loading ${sizes.district} households × ${sizes.districtRounds.length} rounds through applyRows…`);
@@ -106,7 +106,7 @@ async function runEngine(engine: Engine): Promise<Record<string, unknown>> {
     r.error = String((err as Error)?.stack ?? err);
     log(`[${engine.name}] FAILED: ${(err as Error)?.message}`);
   } finally {
-    await engine.cleanup();
+    await engine.cleanup().catch((err) => log(`[${engine.name}] cleanup: ${(err as Error)?.message}`));
     fs.rmSync(scratch, { recursive: true, force: true });
   }
   return r;
@@ -119,9 +119,19 @@ for (const name of engineNames) {
     continue;
   }
   (results.engines as Record<string, unknown>)[name] = await runEngine(name === 'postgres' ? postgresEngine(databaseUrl) : pgliteEngine());
+  // Written after each engine, so a later failure never loses the figures already measured.
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
 }
 results.totalSeconds = Math.round((performance.now() - started) / 1000);
 fs.mkdirSync(path.dirname(outFile), { recursive: true });
 fs.writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
 log('\n' + printSummary(results));
+// A full run refreshes the table in docs/BENCHMARKS.md (between its markers); the prose there is written by hand.
+const docs = path.join(ROOT, 'docs/BENCHMARKS.md');
+if (!quick && outFile === path.join(ROOT, 'bench/results.json') && fs.existsSync(docs)) {
+  const text = fs.readFileSync(docs, 'utf8');
+  const updated = text.replace(/(<!-- bench:table:start -->\n)[\s\S]*?(\n<!-- bench:table:end -->)/, `$1${printSummary(results)}$2`);
+  if (updated !== text) fs.writeFileSync(docs, updated);
+}
 log(`\nwritten: ${path.relative(ROOT, outFile)}`);

@@ -41,8 +41,23 @@ export function postgresEngine(baseUrl: string): Engine {
       url.pathname = `/${name}`;
       return url.toString();
     },
+    /** Never throws: a benchmark's results matter more than a leftover scratch database (named in the warning). */
     async cleanup() {
-      for (const name of created.splice(0)) await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+      for (const name of created.splice(0)) {
+        // An autovacuum worker (a superuser backend) on a freshly loaded database cannot be terminated by FORCE: retry.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+            break;
+          } catch (err) {
+            if (attempt >= 30) {
+              process.stderr.write(`warning: could not drop scratch database ${name}: ${(err as Error).message}\n`);
+              break;
+            }
+            await new Promise((r) => setTimeout(r, 2000));
+          }
+        }
+      }
     },
   };
 }
