@@ -21,8 +21,19 @@ const FRACTIONS = FULL ? [0.25, 0.25, 0.25, 0.5, 0.5, 0.5, 0.75, 0.75, 0.75] : [
 const CLEAN = 'ZCLX';
 const MAX_ATTEMPTS = 3;
 
+/**
+ * 429s met right after the previous import read as committed: the service frees its one-import-per-user slot only after
+ * the commit's transaction has returned, and on PostgreSQL another connection sees `committed` a moment earlier.
+ */
+let spurious429 = 0;
+
 async function validated(client: ApiClient, file: string): Promise<string> {
-  const res = await uploadWorkbook(client, fs.readFileSync(file), path.basename(file));
+  let res = await uploadWorkbook(client, fs.readFileSync(file), path.basename(file));
+  for (let i = 0; i < 20 && res.status === 429; i++) {
+    spurious429++;
+    await sleep(250);
+    res = await uploadWorkbook(client, fs.readFileSync(file), path.basename(file));
+  }
   expect(res.status, JSON.stringify(res.body)).to.equal(202);
   const done = await waitForImport(client, res.body.id, 600_000);
   expect(done.status, JSON.stringify(done.failure ?? done.summary)).to.equal('validated');
@@ -141,7 +152,7 @@ describe('faults · item 2: import commit killed with SIGKILL', function () {
     figure(2, `killed import: ${ROWS.toLocaleString('en')} rows, SIGKILL at 25/50/75 % of the commit`,
       `${byFraction.join('; ')}; status after restart ${[...new Set(runs.map((r) => `${r.status}/${r.code}`))].join(', ')}; ` +
       `reruns equal to the clean run ${runs.length - unequal.length}/${runs.length}; clean commit ${seconds(commitMs)}; ` +
-      `retries because the commit beat the kill ${runs.reduce((s, r) => s + r.attempts - 1, 0)}`);
+      `retries because the commit beat the kill ${runs.reduce((s, r) => s + r.attempts - 1, 0)}; uploads answered 429 just after a commit read as committed ${spurious429}`);
     expect(cleanFp.n).to.equal(ROWS);
     expect(unequal.map((r) => r.prefix), 'reruns that differ from the clean run').to.deep.equal([]);
   });
