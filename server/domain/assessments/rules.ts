@@ -94,6 +94,9 @@ export function evaluateAssessment(
 ): EvaluatedAssessment {
   // `derived` is ours to write: a client cannot claim which flags were derived.
   const { derived: _claimed, ...facts }: AssessmentFacts = { ...(input.facts ?? {}) };
+  // Record the household size the assessment was judged with (the survey form and the import always give it), so
+  // an assessment entered on screen and the same one re-imported from an export compare equal.
+  if (facts.membersCount === undefined && household.members.length > 0) facts.membersCount = household.members.length;
   const known = new Set([...sets.city.indicators, ...sets.national.indicators].map((i) => i.code));
   const unknown = [...new Set(input.deprivations.filter((c) => !known.has(c)))];
   if (unknown.length > 0) {

@@ -2,6 +2,7 @@
  * Writing assessments: classify under both standards, store the results, keep the household's list masks in step
  * (same transaction), audit. Also the explicit re-classification of stored assessments.
  */
+import { cleanText } from '../text.ts';
 import type { Ctx } from '../../context.ts';
 import type { Tx } from '../../db/client.ts';
 import { inTransaction } from '../../db/tx.ts';
@@ -59,7 +60,7 @@ export async function writeAssessment(
     incomePer: input.income.per,
     deprivations: evaluated.deprivations,
     facts: evaluated.facts,
-    surveyor: input.surveyor ?? null,
+    surveyor: input.surveyor ? cleanText(input.surveyor) || null : null,
     surveyedAt: input.surveyedAt ?? null,
     source: opts.source ?? 'manual',
     importId: opts.importId ?? null,

@@ -19,7 +19,8 @@ const bad = (code: string, vi: string, en: string): Parsed<never> => ({ ok: fals
 export function rawOf(v: unknown): Raw | { error: string } {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') {
-    const t = restoreNeutralised(cleanText(v));
+    // Strip the export's guard apostrophe before cleaning: cleaning first would turn "'\t=1" into "' =1".
+    const t = cleanText(restoreNeutralised(v.trimStart()));
     return t === '' ? null : t;
   }
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
