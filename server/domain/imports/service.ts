@@ -218,6 +218,8 @@ async function runCommit(ctx: Ctx, id: string, validated: ImportSummary): Promis
         await recordAudit(tx, ctx, { action: 'import', entity: 'import', entityId: id, meta: { households: applied.households, assessments: applied.assessments } });
       }
     });
+    // Committed: the user may start the next import now, not only after the statistics refresh below.
+    runningByUser.delete(ctx.actor.userId);
     // Large loads change the tables' shape: refresh the planner's statistics (PGlite never does it by itself).
     if (changed >= STATISTICS_REFRESH_ROWS) await refreshStatistics(ctx.db).catch(() => {});
   } catch (err) {

@@ -8,7 +8,7 @@ import { validate } from '../validate.ts';
 import { commitBody, listQuery } from '../schemas/imports.ts';
 import { presentImport, presentImportListItem } from '../presenters/imports.ts';
 import { uploadTmpDir } from '../../domain/imports/files.ts';
-import { commitImport, failInterruptedImports, getImport, listImports, startImport } from '../../domain/imports/service.ts';
+import { commitImport, getImport, listImports, startImport } from '../../domain/imports/service.ts';
 import { annotatedWorkbook, templateWorkbook } from '../../domain/imports/workbooks.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -16,8 +16,6 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 /** Survey workbook import (issue 5): template, upload → dry run, status, commit, annotated workbook, history. */
 export function importsRouter(deps: AppDeps): Router {
   const r = Router();
-  // Imports a previous process left mid-way never committed: mark them failed at start-up.
-  void failInterruptedImports(deps).catch((err) => deps.logger.warn({ err: { message: (err as Error).message } }, 'could not clean up interrupted imports'));
 
   const upload = multer({
     storage: multer.diskStorage({
