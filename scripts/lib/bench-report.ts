@@ -17,6 +17,7 @@ interface EngineResults {
 
 const yes = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? 'met' : '**missed**');
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const rounds = (n: number) => `${n} round${n === 1 ? '' : 's'}`;
 
 export function summaryRows(engines: Record<string, EngineResults>): string[][] {
   const rows: string[][] = [['engine', 'measure', 'result', 'goal', 'status']];
@@ -30,12 +31,12 @@ export function summaryRows(engines: Record<string, EngineResults>): string[][] 
     }
     const d = e.district;
     if (d) {
-      rows.push([name, `load district via applyRows (${d.load.households} hh × ${d.load.rounds.length} rounds)`, `${s(d.load.loadMs)}, ${d.load.rowsPerSecond} rows/s`, '', '']);
+      rows.push([name, `load district via applyRows (${d.load.households} hh × ${rounds(d.load.rounds.length)})`, `${s(d.load.loadMs)}, ${d.load.rowsPerSecond} rows/s`, '', '']);
       rows.push([name, 'rates report, district (p50 / p95)', `${d.report.p50Ms} / ${d.report.p95Ms} ms`, '< 100 ms', name === 'postgres' ? yes(d.report.p95Ms < 100) : `(${yes(d.report.p95Ms < 100)})`]);
     }
     const c = e.city;
     if (c) {
-      rows.push([name, `load city via applyRows (${c.load.households} hh × ${c.load.rounds.length} rounds)`, `${s(c.load.loadMs)}, ${c.load.rowsPerSecond} rows/s`, '', '']);
+      rows.push([name, `load city via applyRows (${c.load.households} hh × ${rounds(c.load.rounds.length)})`, `${s(c.load.loadMs)}, ${c.load.rowsPerSecond} rows/s`, '', '']);
       if (c.cityScan) rows.push([name, 'report scan, all 273 wards (p50 / p95)', `${c.cityScan.p50Ms} / ${c.cityScan.p95Ms} ms`, '< 1 s', name === 'postgres' ? yes(c.cityScan.p95Ms < 1000) : `(${yes(c.cityScan.p95Ms < 1000)})`]);
       rows.push([name, 'rates report, district, city-sized table (p50 / p95)', `${c.districtReportOnCityTable.p50Ms} / ${c.districtReportOnCityTable.p95Ms} ms`, '', '']);
     }
