@@ -8,6 +8,7 @@ import { systemActor, type Ctx } from '../../server/context.ts';
 import type { Registry } from '../../server/bootstrap.ts';
 import { loadCriteriaResolver } from '../../server/domain/criteria/service.ts';
 import { applyRows } from '../../server/domain/imports/apply.ts';
+import { refreshStatistics } from '../../server/db/maintenance.ts';
 import type { ImportRow } from '../../server/domain/imports/types.ts';
 import { importWardTotals } from '../../server/domain/units/totals-service.ts';
 import { createUser } from '../../server/domain/users/service.ts';
@@ -79,6 +80,7 @@ export async function loadDemoDistrict(registry: Registry, config: Config, passw
     await applyRows(ctx, rows, { importId: null, source: 'demo' });
     progress(`  ${ward.name}: ${rows.length} assessments`);
   }
+  await refreshStatistics(registry.deps.db);
   const householdsMs = since(t);
   progress(`households and assessments written (${householdsMs} ms)`);
   return { households: dataset.households.length, assessments: dataset.assessmentCount, users: ['admin', ...users], timings: { generateMs, totalsMs, usersMs, householdsMs } };
