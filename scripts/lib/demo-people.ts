@@ -4,19 +4,12 @@
  * 001–096; '000' is no province, Decree 137/2015/NĐ-CP annex), so no real person is ever represented.
  */
 import type { Random } from './demo-random.ts';
+import type { Member } from '../../server/domain/households/rules.ts';
 
-export type Sex = 'male' | 'female';
+export type Sex = Member['sex'];
 
-export interface DemoMember {
-  name: string;
-  birthYear: number;
-  sex: Sex;
-  /** As the ward forms write it: Chủ hộ, Vợ, Chồng, Con, Cha/Mẹ, Cháu. */
-  relation: string;
-  idNumber: string | null;
-  hasHealthInsurance: boolean;
-  inSchool: boolean;
-}
+/** Members as the registry stores them (relation as the ward forms write it: Chủ hộ, Vợ, Chồng, Con, Cha/Mẹ, Cháu). */
+export type DemoMember = Member;
 
 /** Family names weighted roughly by their frequency in the South. */
 const FAMILY: Record<string, number> = {
