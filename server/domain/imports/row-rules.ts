@@ -10,7 +10,7 @@ import { HOUSEHOLD_CODE_PATTERN, householdProblems, normalizeHousehold, type Mem
 import { fold } from '../text.ts';
 import { indicatorKey, type IndicatorColumn } from './columns.ts';
 import type { ImportError, ImportRow } from './types.ts';
-import { displayOf, parseArea, parseCode, parseDate, parseIdNumber, parseInteger, parseNumber, parseSex, parseText, parseYesNo, type Parsed, type Raw } from './values.ts';
+import { FORMULA_WITHOUT_VALUE, displayOf, parseArea, parseCode, parseDate, parseIdNumber, parseInteger, parseNumber, parseSex, parseText, parseYesNo, type Parsed, type Raw } from './values.ts';
 
 export interface WardInfo {
   code: string;
@@ -76,7 +76,11 @@ export function parseCells(r: SheetRow, map: ColumnMap, errors: ImportError[]): 
     if (raw !== null) blank = false;
     const column = map.titles.get(col) ?? key;
     if (raw !== null && typeof raw === 'object' && 'error' in raw) {
-      errors.push({ sheet: r.sheet, row: r.row, column, col, code: 'CELL_ERROR', value: raw.error, message: msg(`Ô có lỗi công thức ${raw.error}`, `The cell holds the formula error ${raw.error}`) });
+      if (raw.error === FORMULA_WITHOUT_VALUE) {
+        errors.push({ sheet: r.sheet, row: r.row, column, col, code: FORMULA_WITHOUT_VALUE, value: '', message: msg('Ô chứa công thức chưa có giá trị; hãy mở tệp, tính lại và lưu (hoặc dán giá trị) rồi tải lên lại', 'The cell holds a formula with no saved value; recalculate and save the file (or paste values) and upload it again') });
+      } else {
+        errors.push({ sheet: r.sheet, row: r.row, column, col, code: 'CELL_ERROR', value: raw.error, message: msg(`Ô có lỗi công thức ${raw.error}`, `The cell holds the formula error ${raw.error}`) });
+      }
       continue;
     }
     const parse = key.startsWith('ind:') ? parseYesNo : PARSERS[key];

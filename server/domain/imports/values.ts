@@ -29,8 +29,13 @@ export function rawOf(v: unknown): Raw | { error: string } {
     const o = v as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: string; formula?: string };
     if (Array.isArray(o.richText)) return rawOf(o.richText.map((r) => r.text).join(''));
     if (o.error !== undefined) return { error: String(o.error) };
-    // Formulas without a cached result come back empty (stack-notes): treated as blank.
-    if (o.formula !== undefined || 'result' in o) return rawOf(o.result);
+    if (o.formula !== undefined || 'result' in o) {
+      // The streaming reader gives no result for a formula never calculated, and NaN for a cached error value
+      // (#DIV/0!, #REF!…). Both are refused on their cell instead of being read as a blank (silently skipped) row.
+      if (o.result === undefined || o.result === null) return { error: FORMULA_WITHOUT_VALUE };
+      if (typeof o.result === 'number' && !Number.isFinite(o.result)) return { error: '#ERROR' };
+      return rawOf(o.result);
+    }
     if (o.text !== undefined) return rawOf(typeof o.text === 'object' ? o.text : String(o.text));
   }
   return null;
@@ -42,10 +47,27 @@ export function displayOf(raw: Raw): string {
   return String(raw);
 }
 
+export const FORMULA_WITHOUT_VALUE = 'FORMULA_WITHOUT_VALUE';
+
+/**
+ * Latin-1 characters that never occur in Vietnamese written in Unicode (which uses only À Á Â Ã È É Ê Ì Í Ò Ó Ô Õ
+ * Ù Ú Ý and their lower case from that block) but fill text typed in the legacy TCVN3 (ABC) and VNI fonts, e.g.
+ * "Lª V¨n" or "Nguyeãn Vaên Tröôøng". Such names would be stored garbled, so the row is refused instead.
+ */
+const LEGACY_FONT_CHARS = /[\u00A1-\u00BF\u00C4-\u00C7\u00CB\u00CE-\u00D1\u00D6-\u00D8\u00DB\u00DC\u00DE\u00DF\u00E4-\u00E7\u00EB\u00EE-\u00F1\u00F6-\u00F8\u00FB\u00FC\u00FE\u00FF]/;
+
 export function parseText(raw: Raw): Parsed<string | null> {
   if (raw === null) return ok(null);
   if (raw instanceof Date) return ok(raw.toISOString().slice(0, 10));
-  return ok(String(raw));
+  const text = String(raw);
+  if (LEGACY_FONT_CHARS.test(text)) {
+    return bad(
+      'LEGACY_ENCODING',
+      'Chữ được gõ bằng bảng mã cũ (TCVN3/VNI); hãy chuyển sang Unicode (ví dụ bằng Unikey) rồi tải lên lại',
+      'Text typed in a legacy Vietnamese encoding (TCVN3/VNI); convert it to Unicode (e.g. with Unikey) and upload again',
+    );
+  }
+  return ok(text);
 }
 
 /** Codes (ward, household): numbers become their integer digits; anything else must be text. */
