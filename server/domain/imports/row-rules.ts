@@ -77,7 +77,7 @@ export function parseCells(r: SheetRow, map: ColumnMap, errors: ImportError[]): 
     const column = map.titles.get(col) ?? key;
     if (raw !== null && typeof raw === 'object' && 'error' in raw) {
       if (raw.error === FORMULA_WITHOUT_VALUE) {
-        errors.push({ sheet: r.sheet, row: r.row, column, col, code: FORMULA_WITHOUT_VALUE, value: '', message: msg('Ô chứa công thức chưa có giá trị; hãy mở tệp, tính lại và lưu (hoặc dán giá trị) rồi tải lên lại', 'The cell holds a formula with no saved value; recalculate and save the file (or paste values) and upload it again') });
+        errors.push({ sheet: r.sheet, row: r.row, column, col, code: FORMULA_WITHOUT_VALUE, value: '', message: msg('Ô chứa công thức không có giá trị hợp lệ lưu sẵn (chưa tính, hoặc lỗi như #DIV/0!); hãy sửa, tính lại và lưu tệp (hoặc dán giá trị) rồi tải lên lại', 'The cell holds a formula with no valid saved value (never calculated, or an error such as #DIV/0!); fix it, recalculate and save the file (or paste values), then upload it again') });
       } else {
         errors.push({ sheet: r.sheet, row: r.row, column, col, code: 'CELL_ERROR', value: raw.error, message: msg(`Ô có lỗi công thức ${raw.error}`, `The cell holds the formula error ${raw.error}`) });
       }

@@ -30,8 +30,8 @@ export function rawOf(v: unknown): Raw | { error: string } {
     if (Array.isArray(o.richText)) return rawOf(o.richText.map((r) => r.text).join(''));
     if (o.error !== undefined) return { error: String(o.error) };
     if (o.formula !== undefined || 'result' in o) {
-      // The streaming reader gives no result for a formula never calculated, and NaN for a cached error value
-      // (#DIV/0!, #REF!…). Both are refused on their cell instead of being read as a blank (silently skipped) row.
+      // The streaming reader gives no result for a formula never calculated, and none (or NaN) for a cached error
+      // value (#DIV/0!, #REF!…). Both are refused on their cell instead of being read as a blank (skipped) row.
       if (o.result === undefined || o.result === null) return { error: FORMULA_WITHOUT_VALUE };
       if (typeof o.result === 'number' && !Number.isFinite(o.result)) return { error: '#ERROR' };
       return rawOf(o.result);
