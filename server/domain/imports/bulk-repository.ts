@@ -74,8 +74,8 @@ export async function updateHouseholds(exec: Executor, rows: (HouseholdWrite & {
   );
 }
 
-export interface AssessmentWrite {
-  id?: string;
+/** The survey inputs an assessment row holds, shared by what is written and what is compared. */
+interface AssessmentInputs {
   householdId: string;
   round: number;
   incomeAmount: number;
@@ -84,22 +84,18 @@ export interface AssessmentWrite {
   facts: Record<string, unknown>;
   surveyor: string | null;
   surveyedAt: string | null;
+}
+
+export interface AssessmentWrite extends AssessmentInputs {
+  id?: string;
   results: unknown;
   cityCategory: Category;
   nationalCategory: Category;
 }
 
 /** What decides whether a stored assessment differs from a new one (the full `results` JSON is not read back). */
-export interface StoredAssessment {
+export interface StoredAssessment extends AssessmentInputs {
   id: string;
-  householdId: string;
-  round: number;
-  incomeAmount: number;
-  incomePer: IncomePer;
-  deprivations: string[];
-  facts: Record<string, unknown>;
-  surveyor: string | null;
-  surveyedAt: string | null;
   cityCategory: Category | null;
   nationalCategory: Category | null;
   /** "setId@version" of the city and national sets that classified it. */
