@@ -32,3 +32,8 @@ export function alertBox(text = ''): HTMLElement {
 export function pageTitle(key: MessageKey, ...extra: (HTMLElement | null)[]): HTMLElement {
   return h('div', { class: 'page-head' }, h('h1', {}, t(key)), ...extra);
 }
+
+/** A sideways-scrolling box for a wide table: focusable and named, so keyboard users can scroll it (WCAG 2.1.1). */
+export function scrollRegion(label: string, ...children: (HTMLElement | null)[]): HTMLElement {
+  return h('div', { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': label }, ...children);
+}
