@@ -130,6 +130,15 @@ export const adminMessages = {
   'audit.entity.rates_report': { vi: 'Báo cáo tỷ lệ', en: 'Rates report' },
   'audit.entity.request': { vi: 'Yêu cầu bị từ chối', en: 'Refused request' },
 
+  'map.households': { vi: '{n} hộ', en: '{n} households' },
+  'map.outside': { vi: 'ngoài phạm vi phường của bạn', en: 'outside your ward' },
+  'map.scale': { vi: 'Thang màu', en: 'Colour scale' },
+  'map.scale.data': { vi: 'Theo số liệu đang xem', en: 'From the figures shown' },
+  'map.scale.fixed': { vi: 'Cố định (so sánh các năm)', en: 'Fixed (compare rounds)' },
+  'map.scale.dataNote': { vi: 'Ngưỡng tính từ số liệu đang hiển thị (phân vị, làm tròn); màu không so sánh được giữa các năm.', en: 'Breaks computed from the figures shown (quantiles, rounded); colours do not compare across rounds.' },
+  'map.scale.fixedNote': { vi: 'Ngưỡng cố định: cùng một màu là cùng một tỷ lệ ở mọi năm và mọi chuẩn.', en: 'Fixed breaks: a colour means the same rate in every round and standard.' },
+  'map.scale.changeNote': { vi: 'Thang cố định, lấy 0 làm giữa.', en: 'Fixed scale centred on no change.' },
+
   'apidocs.title': { vi: 'Tài liệu API', en: 'API reference' },
   'apidocs.intro': { vi: 'Mô tả OpenAPI 3.1 đầy đủ: {url}', en: 'The full OpenAPI 3.1 document: {url}' },
   'apidocs.method': { vi: 'Phương thức', en: 'Method' },
