@@ -37,3 +37,14 @@ export function pageTitle(key: MessageKey, ...extra: (HTMLElement | null)[]): HT
 export function scrollRegion(label: string, ...children: (HTMLElement | null)[]): HTMLElement {
   return h('div', { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': label }, ...children);
 }
+
+/**
+ * Makes a simple list table read as cards on a phone (styles.css `.cards-on-phone`): each cell is labelled with its
+ * column heading, so no row needs sideways scrolling at 390 px.
+ */
+export function cardsOnPhone<T extends HTMLElement>(table: T): T {
+  const heads = [...table.querySelectorAll('thead tr:last-child th')].map((th) => th.textContent ?? '');
+  table.classList.add('cards-on-phone');
+  for (const tr of table.querySelectorAll('tbody tr')) [...tr.children].forEach((cell, i) => heads[i] && cell.setAttribute('data-label', heads[i]!));
+  return table;
+}

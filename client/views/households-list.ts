@@ -5,7 +5,7 @@ import { h } from '../dom.ts';
 import { fmtInt, t, type MessageKey } from '../i18n/index.ts';
 import { href, navigate, type Route } from '../router.ts';
 import { rounds, state, wardName, wardsInScope } from '../state.ts';
-import { alertBox, CATEGORIES, categoryBadge, categoryOf, errorText, pageTitle } from './common.ts';
+import { alertBox, cardsOnPhone, CATEGORIES, categoryBadge, categoryOf, errorText, pageTitle } from './common.ts';
 
 const PAGE_SIZE = 25;
 
@@ -76,7 +76,7 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
       h('p', { class: 'muted', 'data-testid': 'households-total' }, t('households.count', { n: fmtInt(page.meta.total) })),
       page.data.length === 0
         ? h('p', {}, t('households.empty'))
-        : h(
+        : cardsOnPhone(h(
             'table',
             { class: 'data-table' },
             h('thead', {}, h('tr', {}, ...(['households.code', 'households.head', 'households.address', 'common.ward', 'common.category', 'households.status'] as MessageKey[]).map((k) => h('th', { scope: 'col' }, t(k))))),
@@ -96,7 +96,7 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
                 ),
               ),
             ),
-          ),
+          )),
       h(
         'nav',
         { class: 'pager', 'aria-label': t('common.paging') },

@@ -39,7 +39,8 @@ export async function reportsView(route: Route, outlet: HTMLElement): Promise<vo
     all.map((r) => h('option', { value: String(r), selected: r === round }, String(r))));
   const stdSel = h('select', { id: 'rep-standard', onchange: (e: Event) => go(round, (e.target as HTMLSelectElement).value as Standard) },
     (['city', 'national'] as const).map((s) => h('option', { value: s, selected: s === standard }, t(`standard.${s}` as MessageKey))));
-  const body = h('div', { class: 'table-scroll', 'data-testid': 'report' }, h('p', {}, t('common.loading')));
+  // A focusable, named scroll region: keyboard users can scroll the wide table sideways (first columns stay).
+  const body = h('div', { class: 'table-scroll report-scroll', role: 'region', tabindex: '0', 'aria-label': t('reports.title'), 'data-testid': 'report' }, h('p', {}, t('common.loading')));
 
   outlet.replaceChildren(
     pageTitle(
