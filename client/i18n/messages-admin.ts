@@ -139,6 +139,17 @@ export const adminMessages = {
   'map.scale.fixedNote': { vi: 'Ngưỡng cố định: cùng một màu là cùng một tỷ lệ ở mọi năm và mọi chuẩn.', en: 'Fixed breaks: a colour means the same rate in every round and standard.' },
   'map.scale.changeNote': { vi: 'Thang cố định, lấy 0 làm giữa.', en: 'Fixed scale centred on no change.' },
 
+  'download.busy': { vi: 'Đang tạo tệp…', en: 'Preparing the file…' },
+  'detail.derived': { vi: 'suy ra', en: 'derived' },
+  'detail.ticked': { vi: 'đánh dấu trên phiếu', en: 'ticked on the form' },
+  'detail.source': { vi: 'Căn cứ: {source}', en: 'Source: {source}' },
+  'detail.confirmArchive': { vi: 'Lưu trữ hộ {code} — lý do: {reason}, ngày {date}? Hộ sẽ không còn trong danh sách đang quản lý (có thể khôi phục).', en: 'Archive household {code} — reason: {reason}, on {date}? It leaves the active list (it can be restored).' },
+  'detail.archiveDate': { vi: 'Ngày lưu trữ', en: 'Archive date' },
+  'assessment.willDerive': { vi: 'Sẽ được suy ra khi lưu: {list}', en: 'Will be derived when saved: {list}' },
+  'assessment.nothingDerived': { vi: 'Không có chỉ số nào được suy ra từ thành viên và diện tích nhà.', en: 'No indicator will be derived from the members and the floor area.' },
+  'assessment.deriveArea': { vi: '{label} ({area} m² cho {n} người, dưới 8 m²/người)', en: '{label} ({area} m² for {n} people, below 8 m² per person)' },
+  'assessment.deriveInsurance': { vi: '{label} ({n} thành viên từ 6 tuổi không có BHYT)', en: '{label} ({n} member(s) aged 6 or more without health insurance)' },
+
   'apidocs.title': { vi: 'Tài liệu API', en: 'API reference' },
   'apidocs.intro': { vi: 'Mô tả OpenAPI 3.1 đầy đủ: {url}', en: 'The full OpenAPI 3.1 document: {url}' },
   'apidocs.method': { vi: 'Phương thức', en: 'Method' },

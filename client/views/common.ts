@@ -1,5 +1,5 @@
 /** Small pieces shared by the household, import and report pages. */
-import { ApiError } from '../api/http.ts';
+import { ApiError, fetchFile } from '../api/http.ts';
 import type { Category, Household, Standard } from '../api/types.ts';
 import { h } from '../dom.ts';
 import { loc, t, type MessageKey } from '../i18n/index.ts';
@@ -47,4 +47,43 @@ export function cardsOnPhone<T extends HTMLElement>(table: T): T {
   table.classList.add('cards-on-phone');
   for (const tr of table.querySelectorAll('tbody tr')) [...tr.children].forEach((cell, i) => heads[i] && cell.setAttribute('data-label', heads[i]!));
   return table;
+}
+
+/**
+ * A download that says it is working: busy (aria-busy, disabled, "Preparing…") until the server has built the
+ * file, then saved under the server's name (ho-ngheo-2017.xlsx…); a refusal shows its message beside the button.
+ */
+export function downloadButton(label: string, url: string, testid?: string): HTMLElement {
+  const note = h('span', { class: 'field-error', role: 'alert' });
+  const button: HTMLButtonElement = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button',
+      'data-testid': testid ?? null,
+      'data-href': url,
+      onclick: async () => {
+        button.disabled = true;
+        button.setAttribute('aria-busy', 'true');
+        button.textContent = t('download.busy');
+        note.textContent = '';
+        try {
+          const { blob, fileName } = await fetchFile(url);
+          const a = h('a', { href: URL.createObjectURL(blob), download: fileName });
+          document.body.append(a);
+          a.click();
+          a.remove();
+          setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+        } catch (err) {
+          note.textContent = errorText(err);
+        } finally {
+          button.disabled = false;
+          button.removeAttribute('aria-busy');
+          button.textContent = label;
+        }
+      },
+    },
+    label,
+  );
+  return h('span', { class: 'download' }, button, note);
 }

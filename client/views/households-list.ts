@@ -5,7 +5,8 @@ import { h } from '../dom.ts';
 import { fmtInt, t, type MessageKey } from '../i18n/index.ts';
 import { href, navigate, type Route } from '../router.ts';
 import { rounds, state, wardName, wardsInScope } from '../state.ts';
-import { alertBox, cardsOnPhone, CATEGORIES, categoryBadge, categoryOf, errorText, pageTitle } from './common.ts';
+import { pager } from './admin/pager.ts';
+import { alertBox, cardsOnPhone, downloadButton, CATEGORIES, categoryBadge, categoryOf, errorText, pageTitle } from './common.ts';
 
 const PAGE_SIZE = 25;
 
@@ -24,8 +25,26 @@ function filtersFrom(q: URLSearchParams): Required<Pick<HouseholdFilters, 'page'
   };
 }
 
+const LIST_KEY = 'shn.householdsList';
+
+/** "Back to list" returns to the filters and page last shown (this tab), else to the household's ward. */
+export function backToListHref(wardCode: string): string {
+  try {
+    const saved = sessionStorage.getItem(LIST_KEY);
+    if (saved?.startsWith('#/households')) return saved;
+  } catch {
+    // Storage refused (private mode): fall back to the ward.
+  }
+  return `#/households?ward=${encodeURIComponent(wardCode)}`;
+}
+
 export async function householdsView(route: Route, outlet: HTMLElement): Promise<void> {
   const f = filtersFrom(route.query);
+  try {
+    sessionStorage.setItem(LIST_KEY, location.hash);
+  } catch {
+    // Not remembered: "Back to list" falls back to the ward.
+  }
   const go = (patch: Partial<HouseholdFilters>) => {
     const next = { ...f, ...patch };
     navigate('/households', { ...pagerQuery(next), page: next.page === 1 ? null : next.page });
@@ -53,7 +72,7 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
     pageTitle(
       'households.title',
       h('div', { class: 'actions' },
-        h('a', { class: 'button', href: downloads.householdsXlsx(f), download: '' }, t('households.export')),
+        downloadButton(t('households.export'), downloads.householdsXlsx(f), 'download-households'),
         h('a', { class: 'button primary', href: '#/households/new', 'data-testid': 'new-household' }, t('households.new'))),
     ),
     h(
@@ -71,7 +90,11 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
 
   try {
     const page = await listHouseholds(f);
-    const pages = Math.max(1, Math.ceil(page.meta.total / page.meta.pageSize));
+    // Tolerant of the list's shape (offset or keyset paging): without a total, only the pages seen so far are known.
+    const total = page.meta?.total ?? page.data.length;
+    const pages = Math.max(1, Math.ceil(total / (page.meta?.pageSize ?? PAGE_SIZE)));
+    // A page past the end (an old link, a list that shrank) goes to the last page instead of showing nothing.
+    if (f.page > pages) return navigate('/households', { ...pagerQuery(f), page: pages === 1 ? null : pages }, true);
     results.replaceChildren(
       h('p', { class: 'muted', 'data-testid': 'households-total' }, t('households.count', { n: fmtInt(page.meta.total) })),
       page.data.length === 0
@@ -97,13 +120,7 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
               ),
             ),
           )),
-      h(
-        'nav',
-        { class: 'pager', 'aria-label': t('common.paging') },
-        h('a', { class: 'button', href: f.page > 1 ? href('/households', { ...pagerQuery(f), page: f.page - 1 }) : null, 'aria-disabled': f.page <= 1 ? 'true' : null }, `‹ ${t('common.previous')}`),
-        h('span', {}, t('common.pageOf', { page: f.page, pages })),
-        h('a', { class: 'button', href: f.page < pages ? href('/households', { ...pagerQuery(f), page: f.page + 1 }) : null, 'aria-disabled': f.page >= pages ? 'true' : null }, `${t('common.next')} ›`),
-      ),
+      pager(f.page, pages, (p) => href('/households', { ...pagerQuery(f), page: p === 1 ? null : p })),
     );
   } catch (err) {
     results.replaceChildren(alertBox(errorText(err)));

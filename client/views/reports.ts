@@ -5,7 +5,7 @@ import { h } from '../dom.ts';
 import { fmtInt, fmtPct, t, type MessageKey } from '../i18n/index.ts';
 import { navigate, type Route } from '../router.ts';
 import { rounds } from '../state.ts';
-import { alertBox, errorText, pageTitle } from './common.ts';
+import { alertBox, downloadButton, errorText, pageTitle } from './common.ts';
 
 const STEPS: (keyof ListBlock)[] = ['start', 'escaped', 'fellBack', 'new', 'end'];
 
@@ -46,9 +46,9 @@ export async function reportsView(route: Route, outlet: HTMLElement): Promise<vo
     pageTitle(
       'reports.title',
       h('div', { class: 'actions' },
-        h('a', { class: 'button', href: downloads.ratesXlsx(round, standard), download: '', 'data-testid': 'download-rates' }, t('reports.downloadForm')),
-        h('a', { class: 'button', href: downloads.householdsXlsx({ round, standard, category: 'poor' }), download: '' }, t('reports.downloadPoor')),
-        h('a', { class: 'button', href: downloads.householdsXlsx({ round, standard, category: 'near_poor' }), download: '' }, t('reports.downloadNearPoor'))),
+        downloadButton(t('reports.downloadForm'), downloads.ratesXlsx(round, standard), 'download-rates'),
+        downloadButton(t('reports.downloadPoor'), downloads.householdsXlsx({ round, standard, category: 'poor' }), 'download-poor'),
+        downloadButton(t('reports.downloadNearPoor'), downloads.householdsXlsx({ round, standard, category: 'near_poor' }), 'download-near-poor')),
     ),
     h('form', { class: 'filters', onsubmit: (e: Event) => e.preventDefault() },
       h('div', { class: 'control' }, h('label', { for: roundSel.id }, t('common.round')), roundSel),

@@ -1,0 +1,107 @@
+/**
+ * Browser (issue 15, forms and lists): the pager refuses pages past the end, "Back to list" keeps filters and page,
+ * the assessment form says what will be derived, the detail shows derived vs ticked and the set's source without
+ * the placeholder, archiving asks first, and downloads are named by content.
+ */
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { ADMIN_PASSWORD, WARDS, type TestServer } from '../support/server.ts';
+import type { ApiClient } from '../support/http.ts';
+import { loginThroughForm, openBrowser, requireBrowserOrSkip, screenshot, startBrowserServer, type BrowserSession } from '../support/browser.ts';
+import { createHousehold, ok } from './seed.ts';
+
+describe('browser: forms and lists', function () {
+  this.timeout(180_000);
+  let t: TestServer;
+  let admin: ApiClient;
+  let browser: BrowserSession;
+  let page: Page;
+  let crowded: string;
+
+  before(async function () {
+    const exe = requireBrowserOrSkip(this);
+    t = await startBrowserServer();
+    admin = await t.admin();
+    for (let i = 1; i <= 27; i++) await createHousehold(admin, { wardCode: WARDS[0]!, householdCode: `P-${String(i).padStart(3, '0')}`, headName: `Nguyễn Văn ${i}`, rounds: { 2020: 'poor' } });
+    crowded = (
+      await ok(
+        admin.post('/api/households', {
+          wardCode: WARDS[0],
+          householdCode: 'P-900',
+          headName: 'Lý Thị Mai',
+          area: 'urban',
+          members: [
+            { name: 'Lý Thị Mai', birthYear: 1970, sex: 'female', hasHealthInsurance: true },
+            { name: 'Lý Văn Nam', birthYear: 2005, sex: 'male', hasHealthInsurance: false },
+            { name: 'Lý Văn Bắc', birthYear: 2008, sex: 'male', hasHealthInsurance: true },
+          ],
+        }),
+        'crowded household',
+      )
+    ).id;
+    browser = await openBrowser(exe);
+    page = browser.page;
+    await loginThroughForm(page, t.baseUrl, 'admin', ADMIN_PASSWORD);
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('the pager numbers its pages and refuses a page past the end', async () => {
+    await page.goto(`${t.baseUrl}/#/households?ward=${WARDS[0]}&page=9`);
+    await page.waitForFunction(() => /page=2/.test(location.hash));
+    await page.waitForSelector('.pager [aria-current=page]');
+    expect(await page.textContent('.pager [aria-current=page]')).to.equal('2');
+    expect(await page.$$eval('.pager a', (as) => as.map((a) => a.textContent))).to.include.members(['1', '2']);
+  });
+
+  it('"Back to list" returns to the same filters and page', async () => {
+    await page.goto(`${t.baseUrl}/#/households?ward=${WARDS[0]}&q=nguyen&page=2`);
+    await page.waitForSelector('tr[data-household-id] a');
+    await page.click('tr[data-household-id] a');
+    await page.waitForSelector('[data-testid=back-to-list]');
+    await page.click('[data-testid=back-to-list]');
+    await page.waitForSelector('.pager [aria-current=page]');
+    const q = new URLSearchParams(page.url().split('?')[1]);
+    expect([q.get('ward'), q.get('q'), q.get('page')]).to.deep.equal([WARDS[0], 'nguyen', '2']);
+  });
+
+  it('the assessment form says which deprivations will be derived; the detail shows derived vs ticked and the source', async () => {
+    await page.goto(`${t.baseUrl}/#/households/${crowded}/assessments/2020`);
+    await page.waitForSelector('[data-testid=derived-preview]');
+    expect(await page.textContent('[data-testid=derived-preview]')).to.match(/Bảo hiểm y tế.*1 thành viên/);
+    await page.fill('[name="facts.floorArea"]', '20,5');
+    expect(await page.textContent('[data-testid=derived-preview]')).to.contain('20,5 m² cho 3 người');
+    await page.fill('[name="income.amount"]', '5.000.000');
+    await page.check('input[name=deprivations][value=water]');
+    await page.click('[data-testid=save-assessment]');
+    await page.waitForSelector('[data-testid=household-title]');
+    const flags = await page.$$eval('[data-round="2020"] [data-deprivation]', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-deprivation'), e.getAttribute('data-derived')])));
+    expect(flags).to.deep.include({ water: 'false', housing_area: 'true', health_insurance: 'true' });
+    const text = await page.textContent('[data-round="2020"]');
+    expect(text).not.to.contain('cần đối chiếu');
+    expect(await page.textContent('[data-round="2020"] [data-standard=city] [data-testid=result-source]')).to.contain('tạm thời');
+    await screenshot(page, 'household-detail-derived-1366', { fullPage: true });
+  });
+
+  it('archiving asks for confirmation with the reason and date; cancelling changes nothing', async () => {
+    await page.click('.danger-zone summary');
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      void d.dismiss();
+    });
+    await page.click('[data-testid=archive]');
+    expect(asked).to.match(/P-900.*lý do/);
+    expect((await admin.get(`/api/households/${crowded}`)).body.status).to.equal('active');
+  });
+
+  it('downloads go through the busy-state button and are named by content', async () => {
+    await page.goto(`${t.baseUrl}/#/reports?round=2020`);
+    await page.waitForSelector('[data-testid=download-poor]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-poor]')]);
+    expect(download.suggestedFilename()).to.equal('ho-ngheo-2020.xlsx');
+    expect(browser.pageErrors).to.deep.equal([]);
+  });
+});
