@@ -150,6 +150,16 @@ export const adminMessages = {
   'assessment.deriveArea': { vi: '{label} ({area} m² cho {n} người, dưới 8 m²/người)', en: '{label} ({area} m² for {n} people, below 8 m² per person)' },
   'assessment.deriveInsurance': { vi: '{label} ({n} thành viên từ 6 tuổi không có BHYT)', en: '{label} ({n} member(s) aged 6 or more without health insurance)' },
 
+  'hhform.wardCode': { vi: 'Chọn phường của hộ.', en: 'Choose the ward of the household.' },
+  'hhform.householdCode': { vi: 'Nhập mã hộ, ví dụ TX-001.', en: 'Enter the household code, e.g. TX-001.' },
+  'hhform.headName': { vi: 'Nhập họ tên chủ hộ.', en: 'Enter the name of the head of household.' },
+  'hhform.address': { vi: 'Nhập địa chỉ, ví dụ 12 Đường Lê Văn Khương.', en: 'Enter the address, e.g. 12 Lê Văn Khương Street.' },
+  'hhform.idNumber': { vi: 'Nhập 9 hoặc 12 chữ số, hoặc để trống.', en: 'Enter 9 or 12 digits, or leave it empty.' },
+  'hhform.memberName': { vi: 'Nhập họ tên thành viên.', en: 'Enter the member’s name.' },
+  'hhform.birthYear': { vi: 'Nhập năm sinh, ví dụ 1975.', en: 'Enter the birth year, e.g. 1975.' },
+  'hhform.sex': { vi: 'Chọn Nam hoặc Nữ.', en: 'Choose male or female.' },
+  'hhform.insurance': { vi: 'Chọn thành viên có thẻ BHYT hay không.', en: 'Say whether this member has health insurance.' },
+
   'apidocs.title': { vi: 'Tài liệu API', en: 'API reference' },
   'apidocs.intro': { vi: 'Mô tả OpenAPI 3.1 đầy đủ: {url}', en: 'The full OpenAPI 3.1 document: {url}' },
   'apidocs.method': { vi: 'Phương thức', en: 'Method' },

@@ -97,6 +97,18 @@ describe('browser: forms and lists', function () {
     expect((await admin.get(`/api/households/${crowded}`)).body.status).to.equal('active');
   });
 
+  it('the household form shows every problem at once, in words for people, with required fields marked', async () => {
+    await page.goto(`${t.baseUrl}/#/households/new`);
+    await page.waitForSelector('[data-testid=save-household]');
+    await page.click('text=+ Thêm nhân khẩu');
+    await page.fill('[name=headIdNumber]', '123');
+    await page.click('[data-testid=save-household]');
+    const invalid = await page.$$eval('.field.invalid', (els) => els.map((e) => e.getAttribute('data-field')));
+    expect(invalid).to.include.members(['wardCode', 'householdCode', 'headName', 'headIdNumber', 'members.0.name', 'members.0.birthYear', 'members.0.sex', 'members.0.hasHealthInsurance']);
+    expect(await page.textContent('[data-field="members.0.birthYear"] .field-error')).to.equal('Nhập năm sinh, ví dụ 1975.');
+    expect(await page.textContent('[data-field=headName] label')).to.match(/\*$/);
+  });
+
   it('downloads go through the busy-state button and are named by content', async () => {
     await page.goto(`${t.baseUrl}/#/reports?round=2020`);
     await page.waitForSelector('[data-testid=download-poor]');
