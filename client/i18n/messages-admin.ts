@@ -160,6 +160,9 @@ export const adminMessages = {
   'hhform.sex': { vi: 'Chọn Nam hoặc Nữ.', en: 'Choose male or female.' },
   'hhform.insurance': { vi: 'Chọn thành viên có thẻ BHYT hay không.', en: 'Say whether this member has health insurance.' },
 
+  'households.archivedHidden': { vi: '{n} hộ đã lưu trữ khớp tìm kiếm nhưng bị ẩn.', en: '{n} archived household(s) match but are hidden.' },
+  'households.showArchived': { vi: 'Xem hộ đã lưu trữ', en: 'Show archived households' },
+
   'apidocs.title': { vi: 'Tài liệu API', en: 'API reference' },
   'apidocs.intro': { vi: 'Mô tả OpenAPI 3.1 đầy đủ: {url}', en: 'The full OpenAPI 3.1 document: {url}' },
   'apidocs.method': { vi: 'Phương thức', en: 'Method' },

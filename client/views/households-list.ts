@@ -90,6 +90,14 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
 
   try {
     const page = await listHouseholds(f);
+    // An empty active list may hide archived matches: say so, with a link to them.
+    let archivedNote: HTMLElement | null = null;
+    if (page.data.length === 0 && f.status === 'active') {
+      const archived = await listHouseholds({ ...f, status: 'archived', page: 1, pageSize: 1 }).catch(() => null);
+      if (archived && (archived.meta?.total ?? archived.data.length) > 0) {
+        archivedNote = h('span', {}, ' ', t('households.archivedHidden', { n: fmtInt(archived.meta?.total ?? archived.data.length) }), ' ', h('a', { href: href('/households', { ...pagerQuery(f), status: 'archived' }) }, t('households.showArchived')));
+      }
+    }
     // Tolerant of the list's shape (offset or keyset paging): without a total, only the pages seen so far are known.
     const total = page.meta?.total ?? page.data.length;
     const pages = Math.max(1, Math.ceil(total / (page.meta?.pageSize ?? PAGE_SIZE)));
@@ -98,7 +106,7 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
     results.replaceChildren(
       h('p', { class: 'muted', 'data-testid': 'households-total' }, t('households.count', { n: fmtInt(page.meta.total) })),
       page.data.length === 0
-        ? h('p', {}, t('households.empty'))
+        ? h('p', { 'data-testid': 'households-empty' }, t('households.empty'), archivedNote)
         : cardsOnPhone(h(
             'table',
             { class: 'data-table' },

@@ -97,6 +97,15 @@ describe('browser: forms and lists', function () {
     expect((await admin.get(`/api/households/${crowded}`)).body.status).to.equal('active');
   });
 
+  it('an empty search says when archived households were filtered out', async () => {
+    const { body, headers } = await admin.get(`/api/households/${crowded}`);
+    await ok(admin.delete(`/api/households/${crowded}`, { reason: 'moved' }, { 'if-match': headers.get('etag')! }), 'archive');
+    expect(body.status).to.equal('active');
+    await page.goto(`${t.baseUrl}/#/households?q=ly%20thi%20mai`);
+    await page.waitForSelector('[data-testid=households-empty]');
+    expect(await page.textContent('[data-testid=households-empty]')).to.contain('1 hộ đã lưu trữ');
+  });
+
   it('the household form shows every problem at once, in words for people, with required fields marked', async () => {
     await page.goto(`${t.baseUrl}/#/households/new`);
     await page.waitForSelector('[data-testid=save-household]');
