@@ -163,6 +163,10 @@ export const adminMessages = {
   'households.archivedHidden': { vi: '{n} hộ đã lưu trữ khớp tìm kiếm nhưng bị ẩn.', en: '{n} archived household(s) match but are hidden.' },
   'households.showArchived': { vi: 'Xem hộ đã lưu trữ', en: 'Show archived households' },
 
+  'households.match.code': { vi: 'khớp mã hộ: {text}', en: 'code: {text}' },
+  'households.match.address': { vi: 'khớp địa chỉ: {text}', en: 'address: {text}' },
+  'households.match.member': { vi: 'khớp thành viên: {text}', en: 'member: {text}' },
+
   'apidocs.title': { vi: 'Tài liệu API', en: 'API reference' },
   'apidocs.intro': { vi: 'Mô tả OpenAPI 3.1 đầy đủ: {url}', en: 'The full OpenAPI 3.1 document: {url}' },
   'apidocs.method': { vi: 'Phương thức', en: 'Method' },

@@ -1,6 +1,7 @@
 /** Households: filters (ward, round, standard, category), accent-insensitive search, paging, export link. */
 import { downloads, listHouseholds, type HouseholdFilters } from '../api/endpoints.ts';
-import type { Category, Standard } from '../api/types.ts';
+import type { Category, Household, Standard } from '../api/types.ts';
+import { fold } from '../../server/domain/text.ts';
 import { h } from '../dom.ts';
 import { fmtInt, t, type MessageKey } from '../i18n/index.ts';
 import { href, navigate, type Route } from '../router.ts';
@@ -9,6 +10,24 @@ import { pager } from './admin/pager.ts';
 import { alertBox, cardsOnPhone, downloadButton, CATEGORIES, categoryBadge, categoryOf, errorText, pageTitle } from './common.ts';
 
 const PAGE_SIZE = 25;
+
+type MatchKind = 'head' | 'code' | 'address' | 'member';
+
+/**
+ * Why a row matched the search, with the server's own folding (search_text = folded head name, code, address and
+ * member names: households/rules.ts searchTextOf), so the reason shown is the one the server matched on.
+ */
+export function matchReason(row: Household, q: string): { kind: MatchKind; text: string } | null {
+  const needle = fold(q);
+  if (!needle) return null;
+  if (fold(row.headName).includes(needle)) return { kind: 'head', text: row.headName };
+  if (fold(row.householdCode).includes(needle)) return { kind: 'code', text: row.householdCode };
+  if (fold(row.address ?? '').includes(needle)) return { kind: 'address', text: row.address };
+  const member = (row.members ?? []).find((m) => fold(m.name ?? '').includes(needle));
+  return member ? { kind: 'member', text: member.name } : null;
+}
+
+const RANK: Record<MatchKind, number> = { head: 0, code: 1, member: 2, address: 3 };
 
 function filtersFrom(q: URLSearchParams): Required<Pick<HouseholdFilters, 'page' | 'pageSize'>> & HouseholdFilters {
   const all = rounds();
@@ -114,12 +133,16 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
             h(
               'tbody',
               {},
-              page.data.map((row) =>
+              // Head-of-household matches first (stable within the page the server sent).
+              [...page.data]
+                .map((row) => ({ row, why: matchReason(row, f.q ?? '') }))
+                .sort((a, b) => (a.why ? RANK[a.why.kind] : 9) - (b.why ? RANK[b.why.kind] : 9))
+                .map(({ row, why }) =>
                 h(
                   'tr',
                   { 'data-household-id': row.id },
                   h('td', {}, h('a', { href: `#/households/${encodeURIComponent(row.id)}` }, row.householdCode)),
-                  h('td', {}, row.headName),
+                  h('td', {}, row.headName, why && why.kind !== 'head' ? h('small', { class: 'match muted', 'data-match': why.kind }, h('br'), t(`households.match.${why.kind}` as MessageKey, { text: why.text })) : null),
                   h('td', {}, row.address),
                   h('td', {}, wardName(row.wardCode)),
                   h('td', {}, categoryBadge(categoryOf(row, f.standard!))),

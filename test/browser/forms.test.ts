@@ -39,6 +39,12 @@ describe('browser: forms and lists', function () {
         'crowded household',
       )
     ).id;
+    // Same name as a member elsewhere: the list puts the head-of-household match first.
+    const other = await ok<{ id: string }>(
+      admin.post('/api/households', { wardCode: WARDS[1], householdCode: 'A-001', headName: 'Trần Văn Hùng', area: 'urban', members: [{ name: 'Lý Thị Mai', birthYear: 1990, sex: 'female', hasHealthInsurance: true }] }),
+      'member match',
+    );
+    await ok(admin.put(`/api/households/${other.id}/assessments/2020`, { income: { amount: 80_000_000, per: 'year' }, deprivations: [] }), 'assess A-001');
     browser = await openBrowser(exe);
     page = browser.page;
     await loginThroughForm(page, t.baseUrl, 'admin', ADMIN_PASSWORD);
@@ -97,11 +103,22 @@ describe('browser: forms and lists', function () {
     expect((await admin.get(`/api/households/${crowded}`)).body.status).to.equal('active');
   });
 
+  it('search says why a row matched and puts head-of-household matches first', async () => {
+    await page.goto(`${t.baseUrl}/#/households?q=ly%20van%20nam`);
+    await page.waitForSelector('tr[data-household-id] [data-match=member]');
+    expect(await page.textContent('tr[data-household-id] [data-match=member]')).to.contain('thành viên: Lý Văn Nam');
+    await page.goto(`${t.baseUrl}/#/households?q=ly%20thi%20mai`);
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-household-id]').length === 2);
+    const heads = await page.$$eval('tr[data-household-id] td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
+    expect(heads[0]).to.equal('Lý Thị Mai');
+    expect(heads[1]).to.contain('thành viên: Lý Thị Mai');
+  });
+
   it('an empty search says when archived households were filtered out', async () => {
     const { body, headers } = await admin.get(`/api/households/${crowded}`);
     await ok(admin.delete(`/api/households/${crowded}`, { reason: 'moved' }, { 'if-match': headers.get('etag')! }), 'archive');
     expect(body.status).to.equal('active');
-    await page.goto(`${t.baseUrl}/#/households?q=ly%20thi%20mai`);
+    await page.goto(`${t.baseUrl}/#/households?q=ly%20thi%20mai&ward=${WARDS[0]}`);
     await page.waitForSelector('[data-testid=households-empty]');
     expect(await page.textContent('[data-testid=households-empty]')).to.contain('1 hộ đã lưu trữ');
   });
