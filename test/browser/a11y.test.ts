@@ -108,6 +108,33 @@ describe('browser: accessibility of every page and state (axe-core)', function (
   it('at 1366×768', async () => tour({ width: 1366, height: 768 }, '1366'));
   it('at 390×844 (phone)', async () => tour({ width: 390, height: 844 }, '390'));
 
+  it('on a phone, tapping a ward brings its panel into view', async () => {
+    const browser = await openBrowser(exe, { width: 390, height: 844 });
+    try {
+      const page = browser.page;
+      await loginThroughForm(page, t.baseUrl, 'admin', ADMIN_PASSWORD);
+      await page.goto(`${t.baseUrl}/#/`);
+      await page.waitForSelector('#ward-map path[data-class]');
+      await page.locator(`#ward-map path[data-ward-code="${WARDS[3]}"]`).click({ force: true });
+      await page.waitForSelector(`[data-testid=ward-panel][data-ward="${WARDS[3]}"]`);
+      await page.waitForFunction(() => {
+        const r = document.querySelector('[data-testid=ward-panel]')!.getBoundingClientRect();
+        return r.top >= -1 && r.top < window.innerHeight / 2;
+      });
+      // Ward names shown on the map never overlap one another.
+      const overlaps = await page.$$eval('.ward-label-text[data-shown=true]', (els) => {
+        const rs = els.map((e) => e.getBoundingClientRect());
+        let n = 0;
+        rs.forEach((a, i) => rs.slice(i + 1).forEach((b) => (a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top ? n++ : 0)));
+        return { shown: rs.length, n };
+      });
+      expect(overlaps.shown).to.be.greaterThan(0);
+      expect(overlaps.n).to.equal(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("a ward officer's map: own ward selected, the others outside the scope and not selectable", async () => {
     const browser = await openBrowser(exe, { width: 390, height: 844 });
     try {
