@@ -167,6 +167,11 @@ export const adminMessages = {
   'households.match.address': { vi: 'khớp địa chỉ: {text}', en: 'address: {text}' },
   'households.match.member': { vi: 'khớp thành viên: {text}', en: 'member: {text}' },
 
+  'reports.baselineNote': {
+    vi: 'Năm {round} là năm gốc: chưa có danh sách năm trước, nên mọi hộ trong danh sách đều được tính là "phát sinh mới".',
+    en: 'Round {round} is the baseline: there is no previous list, so every household on the list counts as "new".',
+  },
+
   'apidocs.title': { vi: 'Tài liệu API', en: 'API reference' },
   'apidocs.intro': { vi: 'Mô tả OpenAPI 3.1 đầy đủ: {url}', en: 'The full OpenAPI 3.1 document: {url}' },
   'apidocs.method': { vi: 'Phương thức', en: 'Method' },

@@ -1,7 +1,7 @@
 /** The rates report for a round and standard (domain.md §5 layout), with downloads of the form and the lists. */
 import { downloads, getRates } from '../api/endpoints.ts';
 import type { ListBlock, RatesRow, Standard } from '../api/types.ts';
-import { h } from '../dom.ts';
+import { clear, h } from '../dom.ts';
 import { fmtInt, fmtPct, t, type MessageKey } from '../i18n/index.ts';
 import { navigate, type Route } from '../router.ts';
 import { rounds } from '../state.ts';
@@ -42,7 +42,8 @@ export async function reportsView(route: Route, outlet: HTMLElement): Promise<vo
   // A focusable, named scroll region: keyboard users can scroll the wide table sideways (first columns stay).
   const body = h('div', { class: 'table-scroll report-scroll', role: 'region', tabindex: '0', 'aria-label': t('reports.title'), 'data-testid': 'report' }, h('p', {}, t('common.loading')));
 
-  outlet.replaceChildren(
+  clear(
+    outlet,
     pageTitle(
       'reports.title',
       h('div', { class: 'actions' },
@@ -53,6 +54,8 @@ export async function reportsView(route: Route, outlet: HTMLElement): Promise<vo
     h('form', { class: 'filters', onsubmit: (e: Event) => e.preventDefault() },
       h('div', { class: 'control' }, h('label', { for: roundSel.id }, t('common.round')), roundSel),
       h('div', { class: 'control' }, h('label', { for: stdSel.id }, t('common.standard')), stdSel)),
+    // The first round has no previous list: every household on it counts as "new" (domain.md §4).
+    round === all[0] ? h('p', { class: 'notice', 'data-testid': 'baseline-note' }, t('reports.baselineNote', { round })) : null,
     body,
   );
 

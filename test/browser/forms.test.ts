@@ -140,6 +140,10 @@ describe('browser: forms and lists', function () {
     await page.waitForSelector('[data-testid=download-poor]');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-poor]')]);
     expect(download.suggestedFilename()).to.equal('ho-ngheo-2020.xlsx');
+    expect(await page.$('[data-testid=baseline-note]')).to.equal(null);
+    await page.goto(`${t.baseUrl}/#/reports?round=2015`);
+    await page.waitForSelector('[data-testid=baseline-note]');
+    expect(await page.textContent('[data-testid=baseline-note]')).to.contain('năm gốc');
     expect(browser.pageErrors).to.deep.equal([]);
   });
 });
