@@ -31,8 +31,11 @@ const invalidCredentials = () =>
     en: 'Wrong username or password',
   });
 
-/** Checks a username and password; audits failures (without the password). Same work for unknown users. */
-export async function checkCredentials(deps: AuthDeps, username: string, password: string, requestId: string): Promise<repo.UserRow> {
+/**
+ * Checks a username and password; audits failures (without the password, with the client address so an officer can
+ * see where guesses came from). Same work for unknown users.
+ */
+export async function checkCredentials(deps: AuthDeps, username: string, password: string, requestId: string, client: string | null = null): Promise<repo.UserRow> {
   const user = await repo.findUserByUsername(deps.db, username);
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok || user.disabled) {
@@ -40,7 +43,7 @@ export async function checkCredentials(deps: AuthDeps, username: string, passwor
       action: 'login_failed',
       entity: 'user',
       entityId: user?.id ?? null,
-      meta: { reason: !user ? 'unknown_user' : user.disabled && ok ? 'disabled' : 'wrong_password' },
+      meta: { reason: !user ? 'unknown_user' : user.disabled && ok ? 'disabled' : 'wrong_password', client },
     });
     throw invalidCredentials();
   }

@@ -26,7 +26,7 @@ export function authRouter(deps: AppDeps): Router {
 
   r.post('/auth/login', ...throttle, async (req, res) => {
     const body = validate<Credentials>(credentialsSchema, req.body);
-    const user = await checkCredentials(deps, body.username, body.password, String(req.id));
+    const user = await checkCredentials(deps, body.username, body.password, String(req.id), req.ip ?? null);
     const issued = await issueSession(deps, user, 'session', String(req.id));
     setCookie(res, issued.token, issued.expiresAt);
     res.json({ user: presentUser(user), csrfToken: issued.csrfToken });
@@ -34,7 +34,7 @@ export function authRouter(deps: AppDeps): Router {
 
   r.post('/auth/token', ...throttle, async (req, res) => {
     const body = validate<Credentials>(credentialsSchema, req.body);
-    const user = await checkCredentials(deps, body.username, body.password, String(req.id));
+    const user = await checkCredentials(deps, body.username, body.password, String(req.id), req.ip ?? null);
     const issued = await issueSession(deps, user, 'token', String(req.id));
     res.json({ token: issued.token, expiresAt: issued.expiresAt.toISOString(), user: presentUser(user) });
   });
