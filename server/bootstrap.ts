@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
-import { securePrivateFolder } from './db/data-dir.ts';
+import { securePrivateFolder, tightenFolder } from './db/data-dir.ts';
 import type { AppDeps } from './context.ts';
 import { systemActor } from './context.ts';
 import type { Logger } from './logger.ts';
@@ -46,6 +46,7 @@ export async function openRegistry(config: Config, logger: Logger, opts: OpenReg
   });
   try {
     const migrations = await runMigrations(database);
+    tightenFolder(config.dataDir);
     const who = { actor: systemActor(), requestId: 'bootstrap' };
     if ((await countWards(database.db)) === 0) {
       const geojson = JSON.parse(fs.readFileSync(DEFAULT_BOUNDARIES, 'utf8'));

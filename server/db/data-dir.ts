@@ -29,17 +29,27 @@ export function exposedEntries(dir: string): string[] {
 export function securePrivateFolder(dir: string, logger: Logger): { tightened: number } {
   process.umask(PRIVATE_UMASK);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { exposed, failed } = tightenFolder(dir);
+  if (exposed > 0) {
+    logger.warn({ dataDir: dir, tightened: exposed - failed, failed }, 'the data folder was readable by other accounts; removed group/other permissions');
+  }
+  return { tightened: exposed - failed };
+}
+
+/**
+ * Removes group/other permissions under `dir`. Also run right after PGlite opens: it unpacks its initial cluster
+ * with mode 0666 and writes pg_internal.init as 0644 at each start, whatever the umask (files it creates later
+ * are 0600).
+ */
+export function tightenFolder(dir: string): { exposed: number; failed: number } {
   const exposed = exposedEntries(dir);
   let failed = 0;
   for (const p of exposed) {
     try {
       fs.chmodSync(p, fs.lstatSync(p).mode & 0o700);
     } catch {
-      failed++; // another account's file: reported below, the start goes on
+      failed++; // another account's file: reported, the start goes on
     }
   }
-  if (exposed.length > 0) {
-    logger.warn({ dataDir: dir, tightened: exposed.length - failed, failed }, 'the data folder was readable by other accounts; removed group/other permissions');
-  }
-  return { tightened: exposed.length - failed };
+  return { exposed: exposed.length, failed };
 }

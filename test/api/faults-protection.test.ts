@@ -152,7 +152,8 @@ describe('faults · item 10: data protection (API)', function () {
     const paths = ['/api/households.xlsx', '/api/imports/template.xlsx', ...(FULL ? ['/api/reports/rates.xlsx?round=2017'] : [])];
     const refused: string[] = [];
     for (const p of paths) {
-      for (const h of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { referer: 'https://evil.example/page' }]) {
+      const foreign: Record<string, string>[] = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { referer: 'https://evil.example/page' }];
+      for (const h of foreign) {
         const res = await browser.get(p, h);
         expect(res.status, `${p} ${JSON.stringify(h)}`).to.equal(403);
         refused.push(p);
