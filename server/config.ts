@@ -28,6 +28,8 @@ export interface Config {
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   tokenTtlHours: number;
+  /** An API token unused this many days stops working (issue 13). */
+  tokenIdleDays: number;
   loginRateLimit: number;
   districtCode: string;
   roundMin: number;
@@ -81,6 +83,7 @@ const schema = Joi.object({
   SESSION_IDLE_MINUTES: Joi.number().integer().min(1).max(24 * 60).default(30),
   SESSION_ABSOLUTE_HOURS: Joi.number().integer().min(1).max(24 * 30).default(12),
   TOKEN_TTL_HOURS: Joi.number().integer().min(1).max(24 * 365).default(24 * 30),
+  TOKEN_IDLE_DAYS: Joi.number().integer().min(1).max(365).default(30),
   LOGIN_RATE_LIMIT: Joi.number().integer().min(1).max(10000).default(10),
   DISTRICT_CODE: Joi.string().pattern(/^\d{3}$/).default('761'),
   ROUND_MIN: Joi.number().integer().min(2000).max(2100).default(2015),
@@ -176,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: value.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: value.SESSION_ABSOLUTE_HOURS,
     tokenTtlHours: value.TOKEN_TTL_HOURS,
+    tokenIdleDays: value.TOKEN_IDLE_DAYS,
     loginRateLimit: value.LOGIN_RATE_LIMIT,
     districtCode: value.DISTRICT_CODE,
     roundMin: value.ROUND_MIN,

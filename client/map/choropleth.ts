@@ -46,7 +46,8 @@ export class WardChoropleth {
   private bindWard(feature: WardFeature, layer: L.Path): void {
     const code = feature.properties.code;
     this.layers.set(code, layer);
-    layer.bindTooltip(feature.properties.name, { sticky: true, direction: 'top' });
+    // Leaflet reads a string as HTML; ward names come from an imported file, so it gets a text node (issue 13).
+    layer.bindTooltip(textLabel(feature.properties.name), { sticky: true, direction: 'top' });
     layer.on({
       mouseover: () => this.highlight(code, true),
       mouseout: () => this.highlight(code, false),
@@ -117,4 +118,11 @@ export class WardChoropleth {
   destroy(): void {
     this.map.remove();
   }
+}
+
+/** An element holding `text` as text: what Leaflet tooltips and popups get, never an HTML string built from data. */
+export function textLabel(text: string): HTMLElement {
+  const span = document.createElement('span');
+  span.textContent = text;
+  return span;
 }

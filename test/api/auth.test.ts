@@ -152,7 +152,7 @@ describe('auth: sessions, tokens, CSRF, expiry', () => {
     expect((await script.get('/api/auth/me')).status).to.equal(401);
   });
 
-  it('API tokens have no idle timeout, only their absolute expiry', async () => {
+  it('API tokens are not held to the browser idle timeout (only TOKEN_IDLE_DAYS and their absolute expiry)', async () => {
     await t.createUser('script-user', 'district');
     const token = (await t.anon().post('/api/auth/token', { username: 'script-user', password: TEST_PASSWORD })).body.token;
     await setSessions('script-user', sql`last_seen_at = ${ago(24 * 60)}`);

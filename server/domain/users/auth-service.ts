@@ -88,8 +88,9 @@ export async function resolveSession(deps: AuthDeps, token: string, kind: 'sessi
   if (!found || found.session.kind !== kind) throw errors.unauthenticated();
   const { session, user } = found;
   const now = new Date();
-  const idleMs = deps.config.sessionIdleMinutes * 60_000;
-  const idleExpired = kind === 'session' && now.getTime() - session.lastSeenAt.getTime() > idleMs;
+  // Browser sessions idle out after minutes; an API token left unused for TOKEN_IDLE_DAYS stops working too.
+  const idleMs = kind === 'session' ? deps.config.sessionIdleMinutes * 60_000 : deps.config.tokenIdleDays * 86_400_000;
+  const idleExpired = now.getTime() - session.lastSeenAt.getTime() > idleMs;
   if (user.disabled || now >= session.expiresAt || idleExpired) {
     await repo.revokeSession(deps.db, session.id);
     throw errors.unauthenticated();
@@ -141,5 +142,18 @@ export async function changePassword(deps: AuthDeps, actor: Actor, keepSessionId
       after: { mustChangePassword: false },
       meta: { sessionsRevoked: revoked },
     });
+  });
+}
+
+/** The caller's API tokens in force: when created, last used, when they expire (never the token itself). */
+export async function listTokens(deps: AuthDeps, actor: Actor) {
+  return repo.listUserTokens(deps.db, actor.userId, new Date());
+}
+
+/** Revokes one of the caller's API tokens (404 for anything else: another user's, a browser session, unknown). */
+export async function revokeToken(deps: AuthDeps, actor: Actor, id: string, requestId: string): Promise<void> {
+  await inTransaction(deps.db, async (tx) => {
+    if (!(await repo.revokeUserToken(tx, actor.userId, id))) throw errors.notFound('token');
+    await recordAudit(tx, { actor, requestId }, { action: 'token_revoke', entity: 'user', entityId: actor.userId, meta: { tokenId: id } });
   });
 }
