@@ -69,8 +69,37 @@ function forbiddenKeyPaths(value: unknown, path: string[] = [], found: string[] 
   return found;
 }
 
+/**
+ * No request object needs more than this many keys (facts: 30, criteria indicators: 50 items). Above it the body is
+ * refused before joi, which would otherwise spend seconds of CPU building one error per key (issue 13 item 10).
+ */
+export const MAX_KEYS_PER_OBJECT = 200;
+
+function widestObject(value: unknown, depth = 0): { path: string[]; keys: number } {
+  let widest = { path: [] as string[], keys: 0 };
+  if (depth > 20 || value === null || typeof value !== 'object') return widest;
+  const keys = Object.keys(value);
+  if (keys.length > MAX_KEYS_PER_OBJECT) return { path: [], keys: keys.length };
+  widest = { path: [], keys: Array.isArray(value) ? 0 : keys.length };
+  for (const key of keys) {
+    const inner = widestObject((value as Record<string, unknown>)[key], depth + 1);
+    if (inner.keys > widest.keys) widest = { path: [key, ...inner.path], keys: inner.keys };
+  }
+  return widest;
+}
+
 /** Validates and converts `value`; throws VALIDATION_FAILED listing every problem with its field path. */
 export function validate<T>(schema: JoiSchema<T>, value: unknown, prefix = ''): T {
+  const widest = widestObject(value);
+  if (widest.keys > MAX_KEYS_PER_OBJECT) {
+    throw errors.validation([
+      {
+        path: [prefix, ...widest.path].filter(Boolean).join('.'),
+        code: 'object.max',
+        message: { vi: `Quá nhiều trường (${widest.keys}); tối đa ${MAX_KEYS_PER_OBJECT}`, en: `Too many fields (${widest.keys}); at most ${MAX_KEYS_PER_OBJECT}` },
+      },
+    ]);
+  }
   const polluted = forbiddenKeyPaths(value);
   if (polluted.length > 0) {
     throw errors.validation(

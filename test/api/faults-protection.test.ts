@@ -139,7 +139,7 @@ describe('faults · item 10: data protection (API)', function () {
     figure(10, 'lockout of one account', `${attackers} clients × 4 wrong passwords: each client 429 after 3; the right password from a failing client ${lockedRight.status}, from a clean client ${owner.status} after ${waitedMs} ms`);
     expect(lockedRight.status).to.equal(429);
     expect(owner.status).to.equal(200);
-    expect(waitedMs).to.be.below(5000);
+    expect(waitedMs).to.be.below(8000); // at most 3 s of delay, plus the password check on a busy machine
     expect(waitedMs).to.be.at.least(200); // the per-account delay is in force
     const audit = await admin.get('/api/audit?action=login_failed&pageSize=200');
     expect(audit.body.data.some((r: any) => r.meta?.client === '198.51.100.1')).to.equal(true);
@@ -178,15 +178,23 @@ describe('faults · item 10: data protection (API)', function () {
     const csrf = await browser.post('/api/households', { wardCode: '26764' });
     expect(csrf.status).to.equal(403);
     expect(csrf.body.error.code).to.equal('CSRF_FAILED');
+    // 60,000 unknown keys: refused before joi (which spent seconds building one error per key) in one small answer.
     const body: Record<string, number> = { wardCode: 26764 } as never;
     for (let i = 0; i < 60_000; i++) body[`k${i}`] = 1;
     const started = performance.now();
     const huge = await admin.request('POST', '/api/households', JSON.stringify(body), { 'content-type': 'application/json' });
+    const hugeMs = Math.round(performance.now() - started);
     const bytes = Buffer.byteLength(JSON.stringify(huge.body));
-    figure(10, 'malformed requests', `text/plain login ${plain.status}, no body ${none.status}, non-ASCII CSRF ${csrf.status}; 60,000 unknown keys → ${huge.status} with ${huge.body.error.details.length} details + ${huge.body.error.detailsOmitted} omitted, ${Math.round(bytes / 1024)} KiB in ${Math.round(performance.now() - started)} ms`);
     expect(huge.status).to.equal(400);
-    expect(huge.body.error.details).to.have.length(100);
-    expect(huge.body.error.detailsOmitted).to.be.at.least(59_900);
-    expect(bytes).to.be.below(50_000);
+    expect(huge.body.error.details[0]).to.include({ code: 'object.max' });
+    expect(bytes).to.be.below(2_000);
+    // Under that bound, more than 100 problems: 100 details and a count of the rest.
+    const many: Record<string, number> = {};
+    for (let i = 0; i < 190; i++) many[`k${i}`] = 1;
+    const capped = await admin.post('/api/households', many);
+    figure(10, 'malformed requests', `text/plain login ${plain.status}, no body ${none.status}, non-ASCII CSRF ${csrf.status}; 60,000 unknown keys → ${huge.status} ${huge.body.error.details[0].code}, ${bytes} B in ${hugeMs} ms; 190 unknown keys → ${capped.body.error.details.length} details + ${capped.body.error.detailsOmitted} omitted`);
+    expect(capped.status).to.equal(400);
+    expect(capped.body.error.details).to.have.length(100);
+    expect(capped.body.error.detailsOmitted).to.be.at.least(90);
   });
 });
