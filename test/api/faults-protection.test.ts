@@ -7,6 +7,8 @@ import { expect } from 'chai';
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
 import express from 'express';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../server/db/client.ts';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/server.ts';
 import { ApiClient } from '../support/http.ts';
 import { col, surveyRows, uploadWorkbook, waitForImport, workbookBuffer } from '../support/workbooks.ts';
@@ -105,6 +107,14 @@ describe('faults · item 10: data protection (API)', function () {
       seen.push(`${label} → ${code}`);
     }
     expect((await admin.post('/api/households', { wardCode: '26764', householdCode: 'A-001', area: 'urban', headName: 'Hoàng Thị Thuý', address: '12/3 Quốc lộ 1A, khu phố 2' })).status).to.equal(201);
+    // A code registered before the ASCII rule ("ĐHT-00001" from an older demo) stays editable while unchanged.
+    const legacy = await admin.post('/api/households', { wardCode: '26764', householdCode: 'LEGACY-1', area: 'urban', headName: 'Lê Văn Cũ' });
+    await queryRows(t.registry.deps.db, sql`update households set household_code = 'ĐHT-00001' where id = ${legacy.body.id} returning id`);
+    const kept = await admin.patch(`/api/households/${legacy.body.id}`, { householdCode: 'ĐHT-00001', headName: 'Lê Văn Mới' }, { 'if-match': '"1"' });
+    expect(kept.status, JSON.stringify(kept.body)).to.equal(200);
+    const renamed = await admin.patch(`/api/households/${legacy.body.id}`, { householdCode: 'ĐHT-00002' }, { 'if-match': '"2"' });
+    expect(renamed.status).to.equal(400);
+    expect(renamed.body.error.details[0]).to.include({ path: 'householdCode', code: 'HOUSEHOLD_CODE' });
     figure(10, 'identity text (API)', seen.join('; '));
   });
 

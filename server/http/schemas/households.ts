@@ -22,7 +22,9 @@ const member = Joi.object({
 });
 
 const fields = {
-  householdCode: Joi.string().trim().max(40).householdCode(),
+  // The character rule is checked on create, and on update only when the code changes (households/service.ts):
+  // codes registered before it ("ĐHT-00001") stay editable.
+  householdCode: Joi.string().trim().max(40),
   address: Joi.string().max(300).identityText().allow(''),
   area: Joi.string().valid(...AREAS),
   headName: Joi.string().max(200).identityText(),
@@ -32,7 +34,7 @@ const fields = {
 
 export const createHouseholdSchema = Joi.object({
   wardCode: wardCode.required(),
-  householdCode: fields.householdCode.required(),
+  householdCode: fields.householdCode.householdCode().required(),
   address: fields.address.default(''),
   area: fields.area.required(),
   headName: fields.headName.required(),
