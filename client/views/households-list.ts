@@ -21,6 +21,8 @@ function filtersFrom(q: URLSearchParams): Required<Pick<HouseholdFilters, 'page'
     status: (['active', 'archived', 'all'] as const).find((x) => x === q.get('status')) ?? 'active',
     page: Math.max(1, Number(q.get('page')) || 1),
     pageSize: PAGE_SIZE,
+    // The server's keyset cursor for this page (next/previous link); a bare page number still works (OFFSET).
+    cursor: q.get('cursor') ?? undefined,
   };
 }
 
@@ -100,9 +102,9 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
       h(
         'nav',
         { class: 'pager', 'aria-label': t('common.paging') },
-        h('a', { class: 'button', href: f.page > 1 ? href('/households', { ...pagerQuery(f), page: f.page - 1 }) : null, 'aria-disabled': f.page <= 1 ? 'true' : null }, `‹ ${t('common.previous')}`),
+        h('a', { class: 'button', href: f.page > 1 ? href('/households', { ...pagerQuery(f), page: f.page - 1, cursor: f.page > 2 ? page.meta.prevCursor : null }) : null, 'aria-disabled': f.page <= 1 ? 'true' : null }, `‹ ${t('common.previous')}`),
         h('span', {}, t('common.pageOf', { page: f.page, pages })),
-        h('a', { class: 'button', href: f.page < pages ? href('/households', { ...pagerQuery(f), page: f.page + 1 }) : null, 'aria-disabled': f.page >= pages ? 'true' : null }, `${t('common.next')} ›`),
+        h('a', { class: 'button', href: f.page < pages ? href('/households', { ...pagerQuery(f), page: f.page + 1, cursor: page.meta.nextCursor }) : null, 'aria-disabled': f.page >= pages ? 'true' : null }, `${t('common.next')} ›`),
       ),
     );
   } catch (err) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -81,6 +82,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const pglite = await PGlite.create(dir === 'memory' ? undefined : dir, {
       parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: keep },
       loadDataDir: opts.loadDataDir,
+      // Trigram search on households.search_text (migration 0003); a server has it in its contrib package.
+      extensions: { pg_trgm },
     });
     const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
     let closed = false;
