@@ -43,6 +43,8 @@ export interface OpenOptions {
   /** Start an in-memory PGlite from a dump (tests: skips initdb). */
   loadDataDir?: Blob;
   poolSize?: number;
+  /** PGlite shared_buffers in MiB (PostgreSQL's default of 128 when absent). */
+  pgliteSharedBuffersMb?: number;
 }
 
 /*
@@ -84,6 +86,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       loadDataDir: opts.loadDataDir,
       // Trigram search on households.search_text (migration 0003); a server has it in its contrib package.
       extensions: { pg_trgm },
+      // A start parameter, not `postgresqlconf` (which rewrites the folder's postgresql.conf with only that line).
+      startParams: opts.pgliteSharedBuffersMb ? [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.pgliteSharedBuffersMb}MB`] : undefined,
     });
     const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
     let closed = false;
