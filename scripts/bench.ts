@@ -17,6 +17,8 @@ import { QUAN12_WARDS, prepareDataset, reportLatency, serveDataset } from './lib
 import { LOAD_TARGETS, runLoadSeries, type LoadTarget } from './lib/bench-load.ts';
 import { hcmcCatalogue } from '../server/domain/units/catalogue.ts';
 import { printSummary } from './lib/bench-report.ts';
+import { footprintBench } from './lib/bench-footprint.ts';
+import { writeLatency } from './lib/bench-writes.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { flags } = parseArgs(process.argv.slice(2));
@@ -38,7 +40,7 @@ const listFlag = (key: string, all: readonly string[]) => (typeof flags[key] ===
 const targets = listFlag('targets', LOAD_TARGETS) as LoadTarget[];
 /** PGlite serves the demo district (its everyday size) and the 116k district; a server the 116k district. */
 const datasetsFor = (engine: string) => listFlag(`${engine}-datasets`, engine === 'pglite' ? ['demo', 'district'] : ['district']);
-const only = new Set(typeof flags.only === 'string' ? flags.only.split(',') : ['import', 'reports', 'load']);
+const only = new Set(typeof flags.only === 'string' ? flags.only.split(',') : ['import', 'reports', 'load', 'writes', 'footprint']);
 // The database server of DATABASE_URL (read once here, as every CLI does through its environment).
 const databaseUrl = process.env.DATABASE_URL || '';
 const engineNames = typeof flags.engines === 'string' ? flags.engines.split(',') : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
@@ -70,8 +72,13 @@ async function runEngine(engine: Engine): Promise<Record<string, unknown>> {
       r.import = await runImportBench(engine, await benchWorkbook(tmp, sizes.importRows), scratch);
       log(`  ${JSON.stringify(r.import)}`);
     }
+    if (only.has('footprint') && engine.name === 'pglite') {
+      log(`[${engine.name}] footprint: first start, restart compiled (npm start), restart through tsx…`);
+      r.footprint = await footprintBench(scratch);
+      log(`  ${JSON.stringify(r.footprint)}`);
+    }
     for (const label of datasetsFor(engine.name)) {
-      if (!only.has('reports') && !only.has('load')) break;
+      if (!only.has('reports') && !only.has('load') && !only.has('writes')) break;
       const size = label === 'demo' ? 'the demo district (npm run demo)' : `${sizes.district} households × ${sizes.districtRounds.length} rounds through applyRows`;
       log(`[${engine.name}] ${label}: loading ${size}…`);
       const d = await prepareDataset(engine, scratch, label, QUAN12_WARDS, sizes.district, sizes.districtRounds, log, false, keepDir);
@@ -81,6 +88,10 @@ async function runEngine(engine: Engine): Promise<Record<string, unknown>> {
         const set: Record<string, unknown> = { load: d.load, report: await reportLatency(server, sizes.reportRuns), apiPeakRssMiB: 0 };
         log(`  report: ${JSON.stringify(set.report)}`);
         if (only.has('load')) set.loadRuns = await runLoadSeries(server, engine.name, sizes.durationS, QUAN12_WARDS, targets, log);
+        if (only.has('writes')) {
+          set.writes = await writeLatency(server, QUAN12_WARDS);
+          log(`  writes: ${JSON.stringify(set.writes)}`);
+        }
         set.apiPeakRssMiB = server.peakMiB();
         r[label] = set;
       } finally {

@@ -6,16 +6,20 @@ import type { ImportBenchResult } from './bench-import.ts';
 import type { LoadRunResult } from './bench-load.ts';
 import type { LatencyResult, LoadResult } from './bench-reports.ts';
 import type { MachineInfo } from './bench-machine.ts';
+import type { FootprintResult } from './bench-footprint.ts';
+import type { WriteFigures } from './bench-writes.ts';
 
 interface DatasetResults {
   load: LoadResult;
   report: LatencyResult;
   apiPeakRssMiB: number;
   loadRuns?: LoadRunResult[];
+  writes?: WriteFigures;
 }
 
 interface EngineResults {
   import?: ImportBenchResult;
+  footprint?: FootprintResult;
   demo?: DatasetResults;
   district?: DatasetResults;
   city?: { load: LoadResult; cityScan?: LatencyResult; districtReportOnCityTable: LatencyResult; apiPeakRssMiB: number };
@@ -46,12 +50,22 @@ export function summaryRows(engines: Record<string, EngineResults>): string[][] 
       rows.push([name, 'import full ÷ floor', `${i.ratio}`, '≤ 2.0', yes(i.goals.ratioAtMost2)]);
       rows.push([name, 'import: API process peak RSS (parser child)', `${i.apiPeakRssMiB} MiB (${i.parserPeakRssMiB} MiB)`, '≤ 400 MiB', yes(i.goals.rssAtMost400)]);
     }
+    const f = e.footprint;
+    if (f) {
+      rows.push([name, 'first start on an empty folder (initdb): first answer, idle RSS', `${s(f.firstStart.firstAnswerMs)}, ${f.firstStart.idleRssMiB} MiB`, '', '']);
+      rows.push([name, 'restart, `npm start` (compiled): first answer, idle RSS', `${s(f.restartCompiled.firstAnswerMs)}, ${f.restartCompiled.idleRssMiB} MiB`, '≤ 2 s, ≤ 250 MiB', `${yes(f.restartCompiled.firstAnswerMs <= 2000)}, ${yes(f.restartCompiled.idleRssMiB <= 250)}`]);
+      rows.push([name, 'restart through tsx (`npm run dev`): first answer, idle RSS', `${s(f.restartTsx.firstAnswerMs)}, ${f.restartTsx.idleRssMiB} MiB`, '', '']);
+    }
     for (const label of ['demo', 'district'] as const) {
       const d = e[label];
       if (!d) continue;
       const set = label === 'demo' ? 'demo district' : 'district';
       rows.push([name, `load ${set} via ${label === 'demo' ? 'the demo loader' : 'applyRows'} (${d.load.households} hh × ${rounds(d.load.rounds.length)})`, `${s(d.load.loadMs)}, ${d.load.rowsPerSecond} rows/s`, '', '']);
       rows.push([name, `rates report, ${set} (p50 / p95)`, `${d.report.p50Ms} / ${d.report.p95Ms} ms`, '< 100 ms', name === 'postgres' ? yes(d.report.p95Ms < 100) : `(${yes(d.report.p95Ms < 100)})`]);
+      if (d.writes) {
+        const w = d.writes;
+        rows.push([name, `${set}: save household / save assessment, p50 (p95), ${w.runs} each`, `${w.householdP50Ms} (${w.householdP95Ms}) / ${w.assessmentP50Ms} (${w.assessmentP95Ms}) ms`, 'p50 < 20 ms', yes(w.householdP50Ms < 20 && w.assessmentP50Ms < 20)]);
+      }
       for (const l of d.loadRuns ?? []) {
         const goal = l.goal ? `≥ ${l.goal.minRatio}× floor${Number.isFinite(l.goal.maxP99Ms) ? `, p99 < ${l.goal.maxP99Ms} ms` : ''}` : '';
         rows.push([
