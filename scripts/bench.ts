@@ -87,6 +87,7 @@ async function runEngine(engine: Engine): Promise<Record<string, unknown>> {
       try {
         const set: Record<string, unknown> = { load: d.load, report: await reportLatency(server, sizes.reportRuns), apiPeakRssMiB: 0 };
         log(`  report: ${JSON.stringify(set.report)}`);
+        r[label] = set; // kept even when a later step fails
         if (only.has('load')) set.loadRuns = await runLoadSeries(server, engine.name, sizes.durationS, QUAN12_WARDS, targets, log);
         if (only.has('writes')) {
           set.writes = await writeLatency(server, QUAN12_WARDS);
