@@ -17,6 +17,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /** PGlite's shared_buffers in MiB: its page cache lives in the API process (issue 14: idle RSS ≤ 250 MiB). */
+  pgliteSharedBuffersMb: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   adminPassword: string | null;
   sessionSecret: string | null;
@@ -100,6 +102,9 @@ const schema = Joi.object({
   DEMO_MODE: Joi.boolean().truthy('1').falsy('0').default(false),
   DEMO_PASSWORD: Joi.string().min(10).allow('').default(''),
   CLIENT_DIR: Joi.string().default('./dist/client'),
+  // PGlite's default 128 MB of shared_buffers sits in the API process (~120 MiB RSS more); the OS file cache still
+  // holds the data files, so a district fits well in 16 MB (docs/BENCHMARKS.md). Ignored with DATABASE_URL.
+  PGLITE_SHARED_BUFFERS_MB: Joi.number().integer().min(1).max(4096).default(16),
 });
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -169,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: value.HOST,
     dataDir: path.resolve(value.DATA_DIR),
     databaseUrl: value.DATABASE_URL || null,
+    pgliteSharedBuffersMb: value.PGLITE_SHARED_BUFFERS_MB,
     logLevel: value.LOG_LEVEL,
     adminPassword: value.ADMIN_PASSWORD || null,
     sessionSecret: value.SESSION_SECRET || null,
