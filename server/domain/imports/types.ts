@@ -17,6 +17,8 @@ export interface ImportError {
   code: string;
   value: string | null;
   message: Message;
+  /** 'warning': reported but does not make the row invalid (issue 17: DUPLICATE_PERSON against the registry). */
+  severity?: 'warning';
 }
 
 /**
@@ -69,6 +71,9 @@ export interface ImportSummary {
   categories: CategoryCounts;
   /** The same under the national standard (Decision 59/2015/QĐ-TTg). */
   nationalCategories: CategoryCounts;
+  /** Row warnings of the dry run (issue 17: DUPLICATE_PERSON), the first ERRORS_IN_JSON of them, and how many. */
+  warningCount?: number;
+  warnings?: ImportError[];
 }
 
 export interface ImportProgress {
