@@ -59,7 +59,7 @@ export interface PairFilter {
   kind: DuplicateKind;
   /** Pairs with at least one side in this ward. */
   ward?: string;
-  /** Visibility: a pair shows when one side satisfies it (the actor's scope; undefined = all). */
+  /** Visibility: a pair shows when one side satisfies it (the actor's scope; undefined or returning undefined = all). */
   visible?: (wardColumn: SQL) => SQL | undefined;
   /** One pair only (resolving re-checks that the pair is still a candidate). */
   pair?: { a: string; b: string };
@@ -106,7 +106,8 @@ const side = (alias: string) => sql.raw(
 
 /** Open candidate pairs (not resolved, both households active), paged, with the total. */
 export async function listPairs(exec: Executor, f: PairFilter): Promise<PairRow[]> {
-  const visible = f.visible ? sql`and (${f.visible(sql.raw('ha.ward_code'))} or ${f.visible(sql.raw('hb.ward_code'))})` : sql``;
+  const [va, vb] = [f.visible?.(sql.raw('ha.ward_code')), f.visible?.(sql.raw('hb.ward_code'))];
+  const visible = va && vb ? sql`and (${va} or ${vb})` : sql``;
   const ward = f.ward ? sql`and (ha.ward_code = ${f.ward} or hb.ward_code = ${f.ward})` : sql``;
   return queryRows<PairRow>(
     exec,
