@@ -69,35 +69,51 @@ export interface PairFilter {
 
 const foldSql = (e: SQL) => sql`lower(translate(${e}, ${FOLD_TABLE.from}, ${FOLD_TABLE.to}))`;
 
-/** Candidate pairs (a.id < b.id) as (a, b, id_numbers, reasons), before the households are joined. */
+/**
+ * Candidate pairs (a.id < b.id) as (a, b, id_numbers, reasons), before the households are joined. Each rule first
+ * narrows to the keys held more than once (one grouped scan), so the pair joins and the per-member JSON work run on
+ * the few candidates only (measured on 116k households: the plain self-joins took seconds on PGlite).
+ */
 function candidates(f: PairFilter): SQL {
   const onlyPair = f.pair ? sql`and h.id in (${f.pair.a}::uuid, ${f.pair.b}::uuid)` : sql``;
   if (f.kind === 'id') {
-    // With a ward, start from that ward's ID numbers: an indexed probe instead of the whole self-join.
+    // With a ward, start from that ward's ID numbers: an indexed probe instead of the whole index.
     const seed = f.ward
-      ? sql`and p1.id_number in (select x.id_number from household_people x join households h on h.id = x.household_id where h.ward_code = ${f.ward} and h.status = 'active')`
+      ? sql`where id_number in (select x.id_number from household_people x join households h on h.id = x.household_id where h.ward_code = ${f.ward} and h.status = 'active')`
       : sql``;
-    const pairOnly = f.pair ? sql`and p1.household_id = ${f.pair.a}::uuid and p2.household_id = ${f.pair.b}::uuid` : sql``;
-    return sql`select p1.household_id as a, p2.household_id as b, array_agg(distinct p1.id_number) as id_numbers, array['same_id_number'] as reasons
-               from household_people p1 join household_people p2 on p2.id_number = p1.id_number and p2.household_id > p1.household_id
-               where true ${seed} ${pairOnly}
+    const pairOnly = f.pair ? sql`where p1.household_id = ${f.pair.a}::uuid and p2.household_id = ${f.pair.b}::uuid` : sql``;
+    return sql`with shared as materialized (select id_number from household_people ${seed} group by id_number having count(*) > 1)
+               select p1.household_id as a, p2.household_id as b, array_agg(distinct p1.id_number) as id_numbers, array['same_id_number'] as reasons
+               from shared s join household_people p1 on p1.id_number = s.id_number
+                 join household_people p2 on p2.id_number = s.id_number and p2.household_id > p1.household_id
+               ${pairOnly}
                group by 1, 2`;
   }
-  // Folded head name, address and the head's birth year (the member listed as "Chủ hộ", or named as the head).
-  const base = (extra: SQL) => sql`select h.id, h.ward_code, ${foldSql(sql`h.head_name`)} as nk, ${foldSql(sql`h.address`)} as ak,
-      (select (e->>'birthYear')::int from jsonb_array_elements(h.members) e
-        where ${foldSql(sql`(e->>'relation')`)} = 'chu ho' or ${foldSql(sql`(e->>'name')`)} = ${foldSql(sql`h.head_name`)} limit 1) as by
-      from households h where h.status = 'active' ${onlyPair} ${extra}`;
-  const inWard = f.ward ? sql`and h.ward_code = ${f.ward}` : sql``;
-  // Same name and birth year in the same ward: both sides are in the ward when one is.
-  const byYear = sql`select least(x.id, y.id) as a, greatest(x.id, y.id) as b, 'name_birth_year' as reason
-      from (${base(inWard)}) x join (${base(inWard)}) y on y.ward_code = x.ward_code and y.nk = x.nk and y.by = x.by and y.id > x.id`;
-  // Same name and address, any ward: with a ward, one side in it and the other anywhere.
-  const byAddress = sql`select least(x.id, y.id) as a, greatest(x.id, y.id) as b, 'name_address' as reason
-      from (${base(inWard)}) x join (${base(f.ward ? sql`and ${foldSql(sql`h.head_name`)} in (select ${foldSql(sql`z.head_name`)} from households z where z.ward_code = ${f.ward})` : sql``)}) y
-        on y.nk = x.nk and y.ak = x.ak and x.ak <> '' and y.id <> x.id`;
-  return sql`select a, b, array[]::text[] as id_numbers, array_agg(distinct reason order by reason) as reasons
-             from (${byYear} union all ${byAddress}) r group by a, b`;
+  // With a ward, only names that occur in it can pair with one of its households.
+  const inWardNames = f.ward ? sql`where nk in (select nk from base where ward_code = ${f.ward})` : sql``;
+  const touchesWard = (x: string, y: string) => (f.ward ? sql`and (${sql.raw(x)}.ward_code = ${f.ward} or ${sql.raw(y)}.ward_code = ${f.ward})` : sql``);
+  // Head's birth year: the member listed as "Chủ hộ", or the member named as the head.
+  return sql`with base as materialized (
+        select h.id, h.ward_code, ${foldSql(sql`h.head_name`)} as nk, ${foldSql(sql`h.address`)} as ak, h.members
+        from households h where h.status = 'active' ${onlyPair}),
+      named as materialized (select * from base ${inWardNames}),
+      same_ward as materialized (
+        select n.id, n.ward_code, n.nk,
+          (select (e->>'birthYear')::int from jsonb_array_elements(n.members) e
+            where ${foldSql(sql`(e->>'relation')`)} = 'chu ho' or ${foldSql(sql`(e->>'name')`)} = n.nk limit 1) as by
+        from named n join (select ward_code, nk from named group by 1, 2 having count(*) > 1) g on g.ward_code = n.ward_code and g.nk = n.nk),
+      same_address as materialized (
+        select n.id, n.ward_code, n.nk, n.ak
+        from named n join (select nk, ak from named where ak <> '' group by 1, 2 having count(*) > 1) g on g.nk = n.nk and g.ak = n.ak)
+    select a, b, array[]::text[] as id_numbers, array_agg(distinct reason order by reason) as reasons from (
+      select x.id as a, y.id as b, 'name_birth_year' as reason
+      from same_ward x join same_ward y on y.ward_code = x.ward_code and y.nk = x.nk and y.by = x.by and y.id > x.id
+      where true ${touchesWard('x', 'y')}
+      union all
+      select x.id, y.id, 'name_address'
+      from same_address x join same_address y on y.nk = x.nk and y.ak = x.ak and y.id > x.id
+      where true ${touchesWard('x', 'y')}
+    ) r group by a, b`;
 }
 
 const side = (alias: string) => sql.raw(
