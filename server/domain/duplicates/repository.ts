@@ -92,15 +92,15 @@ function candidates(f: PairFilter): SQL {
   // With a ward, only names that occur in it can pair with one of its households.
   const inWardNames = f.ward ? sql`where nk in (select nk from base where ward_code = ${f.ward})` : sql``;
   const touchesWard = (x: string, y: string) => (f.ward ? sql`and (${sql.raw(x)}.ward_code = ${f.ward} or ${sql.raw(y)}.ward_code = ${f.ward})` : sql``);
-  // Head's birth year: the member listed as "Chủ hộ", or the member named as the head.
+  // Head's birth year: the member listed as "Chủ hộ", else the first member (forms list the head first).
   return sql`with base as materialized (
         select h.id, h.ward_code, ${foldSql(sql`h.head_name`)} as nk, ${foldSql(sql`h.address`)} as ak, h.members
         from households h where h.status = 'active' ${onlyPair}),
       named as materialized (select * from base ${inWardNames}),
       same_ward as materialized (
         select n.id, n.ward_code, n.nk,
-          (select (e->>'birthYear')::int from jsonb_array_elements(n.members) e
-            where ${foldSql(sql`(e->>'relation')`)} = 'chu ho' or ${foldSql(sql`(e->>'name')`)} = n.nk limit 1) as by
+          coalesce((select (e->>'birthYear')::int from jsonb_array_elements(n.members) e where ${foldSql(sql`(e->>'relation')`)} = 'chu ho' limit 1),
+                   (n.members->0->>'birthYear')::int) as by
         from named n join (select ward_code, nk from named group by 1, 2 having count(*) > 1) g on g.ward_code = n.ward_code and g.nk = n.nk),
       same_address as materialized (
         select n.id, n.ward_code, n.nk, n.ak
