@@ -17,7 +17,7 @@ export interface ImportError {
   code: string;
   value: string | null;
   message: Message;
-  /** 'warning': reported but does not make the row invalid (issue 17: DUPLICATE_PERSON against the registry). */
+  /** 'warning': reported, but the row stays valid (e.g. MEMBERS_COUNT_MISMATCH; issue 17: DUPLICATE_PERSON against the registry). Absent: an error. */
   severity?: 'warning';
 }
 
