@@ -20,6 +20,7 @@ import { totalsView } from './views/admin/totals.ts';
 import { criteriaView } from './views/admin/criteria.ts';
 import { auditView } from './views/admin/audit.ts';
 import { apiDocsView } from './views/admin/api-docs.ts';
+import { duplicatesView } from './views/duplicates.ts';
 
 route('/login', loginView, { public: true });
 route('/password', passwordView);
@@ -38,6 +39,7 @@ route('/admin/totals', totalsView);
 route('/admin/criteria', criteriaView);
 route('/admin/audit', auditView);
 route('/api-docs', apiDocsView);
+route('/duplicates', duplicatesView);
 
 const root = document.getElementById('app')!;
 let renderSeq = 0;

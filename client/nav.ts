@@ -16,6 +16,8 @@ export const NAV: NavEntry[] = [
   { path: '/households', key: 'nav.households' },
   { path: '/import', key: 'nav.import' },
   { path: '/reports', key: 'nav.reports' },
+  // Duplicates (issue 17): the district resolves, a ward officer sees the pairs touching its ward.
+  { path: '/duplicates', key: 'nav.duplicates' },
   // Administration (issue 15).
   { path: '/admin/users', key: 'nav.admin.users', roles: ['admin'] },
   { path: '/admin/totals', key: 'nav.admin.totals', roles: ['admin', 'district'] },

@@ -4,6 +4,8 @@ import type {
   Assessment,
   Category,
   CriteriaSet,
+  DuplicateKind,
+  DuplicatePair,
   Household,
   ImportListItem,
   ImportStatus,
@@ -136,3 +138,10 @@ export const downloads = {
   ratesXlsx: (round: number, standard: Standard) => `/api/reports/rates.xlsx${query({ round, standard })}`,
   householdsXlsx: (f: HouseholdFilters) => `/api/households.xlsx${query({ ...f, page: undefined, pageSize: undefined, cursor: undefined })}`,
 };
+
+// ── Duplicates (issue 17) ───────────────────────────────────────────────────────────────────────────────────
+export const listDuplicates = (f: { kind: DuplicateKind; ward?: string; page?: number; pageSize?: number }) =>
+  api.get<Paged<DuplicatePair>>(`/api/duplicates${query({ ...f })}`);
+
+export const resolveDuplicate = (id: string, body: { resolution: 'not_duplicate' | 'merged'; keep?: string; note: string }) =>
+  api.post<{ id: string; resolution: string }>(`/api/duplicates/${encodeURIComponent(id)}/resolve`, body);

@@ -172,6 +172,9 @@ export interface ImportStatus {
     households: { new: number; updated: number; unchanged: number };
     assessments: { new: number; updated: number; unchanged: number };
     categories: Partial<Record<Category, number>>;
+    /** Row warnings against the registry (issue 17: DUPLICATE_PERSON; rows still import), capped like `errors`. */
+    warningCount?: number;
+    warnings?: ImportError[];
   } | null;
   errors: ImportError[];
   /** All errors found; `errors` is capped, the annotated workbook has every one. */
@@ -237,4 +240,34 @@ export interface AuditEntry {
   before: unknown;
   after: unknown;
   meta: unknown;
+}
+
+// ── Duplicates (issue 17) ───────────────────────────────────────────────────────────────────────────────────
+/** The other household of a pair or warning: in full inside the caller's scope, only its ward outside. */
+export interface DuplicateSide {
+  wardCode: string;
+  wardName: string;
+  id?: string;
+  householdCode?: string;
+  headName?: string;
+  address?: string;
+}
+
+/** Returned in `warnings` by a household save: the save went through. */
+export interface DuplicateWarning {
+  code: 'DUPLICATE_PERSON';
+  path: string;
+  message: Localized;
+  household: DuplicateSide;
+}
+
+export type DuplicateKind = 'id' | 'name';
+
+export interface DuplicatePair {
+  id: string;
+  kind: DuplicateKind;
+  /** same_id_number | name_birth_year | name_address */
+  reasons: string[];
+  idNumbers: string[];
+  households: [DuplicateSide, DuplicateSide];
 }

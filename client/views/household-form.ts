@@ -4,7 +4,7 @@
  */
 import { createHousehold, getHousehold, updateHousehold, type HouseholdInput } from '../api/endpoints.ts';
 import { ApiError } from '../api/http.ts';
-import type { Household, Member } from '../api/types.ts';
+import type { DuplicateWarning, Household, Member } from '../api/types.ts';
 import { clearFieldErrors, field, h } from '../dom.ts';
 import { loc, t, type MessageKey } from '../i18n/index.ts';
 import { navigate, type Route } from '../router.ts';
@@ -87,6 +87,17 @@ function readMembers(container: HTMLElement): Partial<Member>[] {
   });
 }
 
+/** Issue 17: the save went through, but an ID number is held by another active household — say so before moving on. */
+function showDuplicateWarnings(outlet: HTMLElement, saved: Household, warnings: DuplicateWarning[]): void {
+  outlet.replaceChildren(
+    h('h1', {}, t('form.editTitle', { code: saved.householdCode })),
+    h('div', { class: 'warning-box', role: 'status', 'data-testid': 'duplicate-warning' },
+      h('p', {}, t('form.duplicateWarning')),
+      h('ul', {}, warnings.map((w) => h('li', { 'data-code': w.code }, loc(w.message))))),
+    h('a', { class: 'button primary', href: `#/households/${encodeURIComponent(saved.id)}` }, t('form.openSaved')),
+  );
+}
+
 export async function householdFormView(route: Route, outlet: HTMLElement): Promise<void> {
   const editing = route.params.id ? await getHousehold(route.params.id) : null;
   const hh: Partial<Household> = editing?.household ?? { wardCode: state.user?.wardCode ?? '', area: 'urban', members: [] };
@@ -149,6 +160,8 @@ export async function householdFormView(route: Route, outlet: HTMLElement): Prom
     if (mine.length) return showProblems(form, error, mine);
     try {
       const saved = editing ? (await updateHousehold(editing.household.id, etag, body)).household : await createHousehold(body);
+      const warnings = (saved.warnings as DuplicateWarning[] | undefined) ?? [];
+      if (warnings.length) return showDuplicateWarnings(outlet, saved, warnings);
       navigate(`/households/${saved.id}`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 412) {

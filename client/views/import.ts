@@ -29,13 +29,13 @@ function summaryTable(s: NonNullable<ImportStatus['summary']>): HTMLElement {
   );
 }
 
-function errorTable(st: ImportStatus): HTMLElement {
+function errorTable(st: ImportStatus, list = st.errors, caption = t('import.errorsCaption', { n: fmtInt(st.errorCount ?? st.errors.length) }), testid = 'import-errors'): HTMLElement {
   return cardsOnPhone(h(
     'table',
-    { class: 'data-table', 'data-testid': 'import-errors' },
-    h('caption', {}, t('import.errorsCaption', { n: fmtInt(st.errorCount ?? st.errors.length) })),
+    { class: 'data-table', 'data-testid': testid },
+    h('caption', {}, caption),
     h('thead', {}, h('tr', {}, ...(['import.sheet', 'import.row', 'import.column', 'import.value', 'import.message'] as MessageKey[]).map((k) => h('th', { scope: 'col' }, t(k))))),
-    h('tbody', {}, st.errors.map((e) =>
+    h('tbody', {}, list.map((e) =>
       h('tr', { 'data-code': e.code }, h('td', {}, e.sheet), h('td', {}, String(e.row)), h('td', {}, e.column ?? ''), h('td', {}, e.value === undefined || e.value === null ? '' : String(e.value)), h('td', {}, loc(e.message))))),
   ));
 }
@@ -101,8 +101,9 @@ export async function importView(route: Route, outlet: HTMLElement): Promise<voi
       st.failure ? alertBox(loc(st.failure.message)) : null,
       st.summary ? summaryTable(st.summary) : null,
       st.errors?.length ? errorTable(st) : null,
+      st.summary?.warnings?.length ? errorTable(st, st.summary.warnings, t('import.warningsCaption', { n: fmtInt(st.summary.warningCount ?? st.summary.warnings.length) }), 'import-warnings') : null,
       st.errorsTruncated ? h('p', { class: 'notice' }, t('import.errorsTruncated', { shown: fmtInt(st.errors.length), total: fmtInt(st.errorCount ?? 0) })) : null,
-      st.summary && (st.summary.invalid > 0 || st.errors?.length) ? h('p', {}, h('a', { class: 'button', href: downloads.annotated(st.id), download: '', 'data-testid': 'import-annotated' }, t('import.annotated'))) : null,
+      st.summary && (st.summary.invalid > 0 || st.errors?.length || st.summary.warnings?.length) ? h('p', {}, h('a', { class: 'button', href: downloads.annotated(st.id), download: '', 'data-testid': 'import-annotated' }, t('import.annotated'))) : null,
     ];
     if (st.status === 'validated' && st.summary) parts.push(commitBlock(st));
     if (st.status === 'committed') parts.push(h('p', { class: 'success', 'data-testid': 'import-committed' }, t('import.committed')));

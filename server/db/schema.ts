@@ -281,3 +281,53 @@ export const imports = pgTable(
   },
   (t) => [index('imports_user_idx').on(t.userId)],
 );
+
+// ── Duplicate detection (issue 17) ──────────────────────────────────────────────────────────────────────────
+/**
+ * One row per ID number of a household (the head's and each member's), so "who else holds this CCCD/CMND" is one
+ * indexed lookup for a whole import batch. Written only by the triggers of migration 0003, in the same statement
+ * as the households write (every write path — API, import, demo load — keeps it without knowing of it). Measured
+ * against a GIN expression index over the members JSON: cheaper to maintain on a bulk insert and ~10× faster to probe.
+ */
+export const householdPeople = pgTable(
+  'household_people',
+  {
+    // No foreign key: the rows are derived from households by its own triggers, and an RI check per row would
+    // cost a bulk import more than the whole index (households are never hard-deleted).
+    householdId: uuid('household_id').notNull(),
+    idNumber: text('id_number').notNull(),
+    role: text('role', { enum: ['head', 'member'] }).notNull(),
+  },
+  (t) => [index('household_people_id_number_idx').on(t.idNumber), index('household_people_household_idx').on(t.householdId)],
+);
+
+/**
+ * The district's decisions on candidate pairs: "not a duplicate" is remembered so the pair no longer shows;
+ * "merged" archived one household (reason `merged`) and links it to the one kept. household_a < household_b.
+ */
+export const duplicateResolutions = pgTable(
+  'duplicate_resolutions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['id', 'name'] }).notNull(),
+    householdA: uuid('household_a')
+      .notNull()
+      .references(() => households.id),
+    householdB: uuid('household_b')
+      .notNull()
+      .references(() => households.id),
+    resolution: text('resolution', { enum: ['not_duplicate', 'merged'] }).notNull(),
+    keptHouseholdId: uuid('kept_household_id').references(() => households.id),
+    mergedHouseholdId: uuid('merged_household_id').references(() => households.id),
+    note: text('note').notNull().default(''),
+    resolvedBy: text('resolved_by').notNull(),
+    resolvedAt: ts('resolved_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('duplicate_resolutions_pair_idx').on(t.kind, t.householdA, t.householdB),
+    index('duplicate_resolutions_merged_idx').on(t.mergedHouseholdId),
+    check('duplicate_resolutions_order_check', sql`${t.householdA} < ${t.householdB}`),
+    check('duplicate_resolutions_kind_check', sql`${t.kind} in ('id','name')`),
+    check('duplicate_resolutions_resolution_check', sql`${t.resolution} in ('not_duplicate','merged')`),
+  ],
+);

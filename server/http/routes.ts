@@ -3,6 +3,7 @@ import type { AppDeps } from '../context.ts';
 import { authRouter } from './routers/auth.ts';
 import { auditRouter } from './routers/audit.ts';
 import { criteriaRouter } from './routers/criteria.ts';
+import { duplicatesRouter } from './routers/duplicates.ts';
 import { healthRouter } from './routers/health.ts';
 import { householdsRouter } from './routers/households.ts';
 import { importsRouter } from './routers/imports.ts';
@@ -15,7 +16,7 @@ import { usersRouter } from './routers/users.ts';
 /** Every API router, mounted under /api. Each area owns its file in ./routers. */
 export function apiRoutes(deps: AppDeps): Router {
   const api = Router();
-  for (const make of [healthRouter, unitsRouter, authRouter, usersRouter, auditRouter, criteriaRouter, householdsRouter, importsRouter, reportsRouter, totalsUploadRouter, openapiRouter]) {
+  for (const make of [healthRouter, unitsRouter, authRouter, usersRouter, auditRouter, criteriaRouter, householdsRouter, importsRouter, reportsRouter, totalsUploadRouter, openapiRouter, duplicatesRouter]) {
     api.use(make(deps));
   }
   return api;

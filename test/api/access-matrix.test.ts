@@ -56,6 +56,11 @@ const ROWS: Row[] = [
     } },
   { method: 'GET', path: '/api/audit?entity=user', target: 'none', policy: 'any-user', check: (res, c) => expect(res.body.meta.total > 0).to.equal(c.subject === 'admin') },
 
+  // Duplicates (issue 17): every role lists the pairs touching its scope; only the district (and admin) resolves
+  { method: 'GET', path: '/api/duplicates', target: 'none', policy: 'any-user', check: (res) => expect(res.body.data).to.be.an('array') },
+  { method: 'GET', path: '/api/duplicates?kind=name&ward={id}', target: 'ward', policy: 'scoped', check: (res) => expect(res.body.meta.total).to.be.a('number') },
+  { method: 'POST', path: '/api/duplicates/{id}/resolve', target: 'household', policy: 'district', ok: 404, note: 'not a pair', body: () => ({ resolution: 'not_duplicate', note: '' }) },
+
   // Reports and ward totals
   { method: 'GET', path: `/api/units/totals?round=${ROUND}`, target: 'none', policy: 'any-user', check: (res, c) => onlyHomeWard(res.body.data, c.subject) },
   { method: 'PUT', path: `/api/units/{id}/totals/${ROUND}`, target: 'ward', policy: 'district', body: (c) => ({ households: 5000 + c.n }) },

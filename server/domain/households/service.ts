@@ -18,9 +18,13 @@ import { putAssessmentFor, reevaluateHousehold } from '../assessments/service.ts
 import { transitionsFor, type AssessmentInput, type Transition } from '../assessments/rules.ts';
 import * as repo from './repository.ts';
 import { decodeCursor, encodeCursor, householdProblems, normalizeHousehold, searchQueryOf, searchTextOf, type ArchiveReason, type HouseholdFields } from './rules.ts';
+import { sameIdInHouseholdProblems, type DuplicateWarning } from '../duplicates/rules.ts';
+import { duplicatePersonWarnings } from '../duplicates/person-warnings.ts';
 
 export type HouseholdInput = HouseholdFields;
 export type HouseholdChanges = Partial<Omit<HouseholdFields, 'wardCode'>>;
+/** A saved household and what the save found about other households (issue 17: DUPLICATE_PERSON; saved anyway). */
+export type SavedHousehold = repo.HouseholdRow & { warnings: DuplicateWarning[] };
 
 const archivedConflict = () =>
   errors.conflict({ vi: 'Hộ đã được lưu trữ; hãy khôi phục trước khi sửa', en: 'The household is archived; restore it before changing it' }, [{ path: 'status', code: 'ARCHIVED', message: { vi: 'Đã lưu trữ', en: 'archived' } }]);
@@ -32,7 +36,7 @@ function auditView(h: repo.HouseholdRow) {
 
 function checked<T extends Partial<HouseholdFields>>(input: T): T {
   const value = normalizeHousehold(input);
-  const problems = householdProblems(value, new Date().getFullYear());
+  const problems = [...householdProblems(value, new Date().getFullYear()), ...sameIdInHouseholdProblems(value)];
   if (problems.length) throw errors.validation(problems);
   return value;
 }
@@ -59,14 +63,14 @@ function requireVersion(row: repo.HouseholdRow, expected: number | null, require
   if (row.version !== expected) throw errors.preconditionFailed();
 }
 
-export async function createHousehold(ctx: Ctx, input: HouseholdInput): Promise<repo.HouseholdRow> {
+export async function createHousehold(ctx: Ctx, input: HouseholdInput): Promise<SavedHousehold> {
   const value = checked(input);
   return inTransaction(ctx.db, async (tx) => {
     await requireWardInScope(tx, ctx.actor, value.wardCode);
     const row = await repo.insertHousehold(tx, { ...value, searchText: searchTextOf(value), createdBy: ctx.actor.username, updatedBy: ctx.actor.username });
     await bumpDataVersion(tx, row.wardCode);
     await recordAudit(tx, ctx, { action: 'create', entity: 'household', entityId: row.id, wardCode: row.wardCode, after: auditView(row) });
-    return row;
+    return { ...row, warnings: await duplicatePersonWarnings(tx, ctx, row) };
   }).catch(duplicateCode);
 }
 
@@ -75,7 +79,7 @@ export async function getHousehold(ctx: Ctx, id: string): Promise<repo.Household
 }
 
 /** PATCH: If-Match required. Area or member changes re-evaluate the stored assessments (same set versions). */
-export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: number | null, changes: HouseholdChanges): Promise<repo.HouseholdRow> {
+export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: number | null, changes: HouseholdChanges): Promise<SavedHousehold> {
   const value = normalizeHousehold(changes);
   return inTransaction(ctx.db, async (tx) => {
     const before = await requireHousehold(tx, ctx, id, true);
@@ -88,7 +92,8 @@ export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: num
     const reclassified = value.area !== undefined || value.members !== undefined ? await reevaluateHousehold(tx, ctx, row) : 0;
     await bumpDataVersion(tx, row.wardCode);
     await recordAudit(tx, ctx, { action: 'update', entity: 'household', entityId: id, wardCode: row.wardCode, before: auditView(before), after: auditView(row), meta: reclassified ? { reclassified } : null });
-    return (await repo.findHousehold(tx, ctx.actor, id))!;
+    const saved = (await repo.findHousehold(tx, ctx.actor, id))!;
+    return { ...saved, warnings: await duplicatePersonWarnings(tx, ctx, saved) };
   }).catch(duplicateCode);
 }
 

@@ -15,6 +15,8 @@ import { cleanText } from '../text.ts';
 export interface AnnotateJob {
   file: string;
   errorsFile: string;
+  /** Row warnings (issue 17): their text ("Cảnh báo: …") goes in the same column, after the errors. */
+  warningsFile?: string;
   sheetsFile: string;
   out: string;
 }
@@ -24,7 +26,11 @@ const BAD_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE
 
 export async function annotateWorkbook(job: AnnotateJob): Promise<{ sheets: number }> {
   const bySheet = new Map<string, Map<number, ImportError[]>>();
-  for await (const e of readNdjson<ImportError>(job.errorsFile)) {
+  const all = async function* () {
+    yield* readNdjson<ImportError>(job.errorsFile);
+    if (job.warningsFile) yield* readNdjson<ImportError>(job.warningsFile);
+  };
+  for await (const e of all()) {
     const rows = bySheet.get(e.sheet) ?? new Map<number, ImportError[]>();
     rows.set(e.row, [...(rows.get(e.row) ?? []), e]);
     bySheet.set(e.sheet, rows);

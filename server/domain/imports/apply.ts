@@ -14,7 +14,8 @@ import { evaluateAssessment, listMasks } from '../assessments/rules.ts';
 import { loadCriteriaResolver } from '../criteria/service.ts';
 import { searchTextOf, type Member } from '../households/rules.ts';
 import * as bulk from './bulk-repository.ts';
-import { emptyCategories, emptyCounts, householdKey, type CategoryCounts, type Counts, type ImportRow } from './types.ts';
+import { emptyCategories, emptyCounts, householdKey, type CategoryCounts, type Counts, type ImportError, type ImportRow } from './types.ts';
+import { registryIdWarnings } from './id-warnings.ts';
 
 export type ApplyCtx = Pick<Ctx, 'db' | 'config' | 'actor' | 'requestId'>;
 
@@ -30,6 +31,8 @@ export interface ApplyOptions {
   /** assessments.source of written rows. */
   source?: string;
   onProgress?: (doneRows: number) => void;
+  /** Dry run only: row warnings found against the registry (ID numbers of other active households). */
+  onWarnings?: (warnings: ImportError[]) => Promise<void>;
 }
 
 export interface ApplyResult {
@@ -113,6 +116,7 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
   // Pass 1 — households: only each household's final row carries its fields.
   for await (const batch of source.batches()) {
     const finals = batch.filter((r) => r.final);
+    if (!write && opts.onWarnings) await opts.onWarnings(await registryIdWarnings(exec, ctx.actor, finals));
     const existing = new Map((await bulk.findHouseholdsByKeys(exec, finals)).map((h) => [householdKey(h), h]));
     const inserts: bulk.HouseholdWrite[] = [];
     const updates: (bulk.HouseholdWrite & { id: string })[] = [];

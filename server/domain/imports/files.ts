@@ -12,6 +12,8 @@ export interface ImportPaths {
   upload: string;
   rows: string;
   errors: string;
+  /** Row warnings of the dry run (issue 17), for the annotated workbook. */
+  warnings: string;
   /** Header row and width of each data sheet, for the annotated workbook. */
   sheets: string;
   annotated: string;
@@ -25,6 +27,7 @@ export function importPaths(dataDir: string, id: string): ImportPaths {
     upload: path.join(dir, 'upload.xlsx'),
     rows: path.join(dir, 'rows.ndjson'),
     errors: path.join(dir, 'errors.ndjson'),
+    warnings: path.join(dir, 'warnings.ndjson'),
     sheets: path.join(dir, 'sheets.json'),
     annotated: path.join(dir, 'annotated.xlsx'),
   };

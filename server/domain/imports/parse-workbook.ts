@@ -17,6 +17,7 @@ import { msg, parseCells, validateHouseholdRow, validateMemberRow, type RowConte
 import { householdKey, type ImportError, type ImportRow } from './types.ts';
 import { displayOf, rawOf, type Raw } from './values.ts';
 import { checkXlsxZip, type ZipLimits } from './zip-check.ts';
+import { IdNumbersInFile } from './id-numbers.ts';
 import ExcelJS from './exceljs.ts';
 
 export interface ParseJob {
@@ -87,6 +88,7 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
   const members = new Map<string, { list: Member[]; invalid: boolean; rows: { sheet: string; row: number }[] }>();
   let householdSheets = 0;
   let processed = 0;
+  const idNumbers = new IdNumbersInFile();
 
   const emitErrors = async (errs: ImportError[]) => {
     for (const e of errs) await errorsOut.write(e);
@@ -116,6 +118,8 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
         const key = householdKey({ wardCode: String(values.ward_code ?? ''), householdCode: String(values.household_code ?? '') });
         const entry = members.get(key) ?? { list: [], invalid: false, rows: [] };
         entry.rows.push({ sheet, row: r.row });
+        const sameId = idNumbers.check(m?.member.idNumber ?? (values.id_number as string | null), { sheet, row: r.row, key: m ? householdKey(m) : key, member: true }, header);
+        if (sameId) errs.push(sameId);
         // A member row is valid only without any error: a cell that failed to parse (a bad birth year) leaves
         // validateMemberRow nothing new to report, yet the member must not be written without it (issue 13 item 8).
         if (m && errs.length === 0) entry.list.push(m.member);
@@ -132,6 +136,9 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
           }
           seenKeys.add(dupKey);
         }
+        const idKey = row ? householdKey(row) : householdKey({ wardCode: String(values.ward_code ?? values.ward_name ?? ''), householdCode: String(values.household_code ?? '') });
+        const sameId = idNumbers.check(row?.headIdNumber ?? (values.head_id_number as string | null), { sheet, row: r.row, key: idKey, member: false }, header);
+        if (sameId) errs.push(sameId);
         if (row) householdsSeen.add(householdKey(row));
         else if (values.household_code != null) householdsSeen.add(householdKey({ wardCode: String(values.ward_code ?? ''), householdCode: String(values.household_code) }));
         // Any problem but a repeat of an earlier row makes the whole household invalid (its other rows too).

@@ -15,7 +15,7 @@ import { cleanText } from '../text.ts';
 import { applyRows, applyRowsWith, type RowSource } from './apply.ts';
 import { refreshStatistics } from '../../db/maintenance.ts';
 import { failures, type ImportFailure } from './failures.ts';
-import { importPaths, readNdjson, readNdjsonBatches } from './files.ts';
+import { importPaths, NdjsonWriter, readNdjson, readNdjsonBatches } from './files.ts';
 import { indicatorColumns } from './indicators.ts';
 import * as repo from './repository.ts';
 import type { RowContext } from './row-rules.ts';
@@ -150,8 +150,16 @@ async function validateImport(ctx: Ctx, id: string): Promise<void> {
       return await fail(ctx, id, outcome.failure);
     }
     const r = outcome.result;
-    const plan = await applyRows(ctx, fileSource(paths.rows), { mode: 'dry' });
-    const summary: ImportSummary = { rows: r.rows, valid: r.valid, invalid: r.invalid, ...plan };
+    const warnings = new NdjsonWriter(paths.warnings);
+    const shownWarnings: ImportError[] = [];
+    const plan = await applyRows(ctx, fileSource(paths.rows), {
+      mode: 'dry',
+      onWarnings: async (found) => {
+        for (const w of found) await warnings.write(w);
+        shownWarnings.push(...found.slice(0, ERRORS_IN_JSON - shownWarnings.length));
+      },
+    }).finally(() => warnings.close());
+    const summary: ImportSummary = { rows: r.rows, valid: r.valid, invalid: r.invalid, ...plan, warningCount: warnings.count, warnings: shownWarnings };
     await repo.updateImport(ctx.db, id, {
       status: 'validated',
       summary,

@@ -17,7 +17,7 @@ export interface ImportError {
   code: string;
   value: string | null;
   message: Message;
-  /** 'warning': reported, but the row stays valid (e.g. MEMBERS_COUNT_MISMATCH). Absent: an error. */
+  /** 'warning': reported, but the row stays valid (e.g. MEMBERS_COUNT_MISMATCH; issue 17: DUPLICATE_PERSON against the registry). Absent: an error. */
   severity?: 'warning';
 }
 
@@ -71,6 +71,9 @@ export interface ImportSummary {
   categories: CategoryCounts;
   /** The same under the national standard (Decision 59/2015/QĐ-TTg). */
   nationalCategories: CategoryCounts;
+  /** Row warnings of the dry run (issue 17: DUPLICATE_PERSON), the first ERRORS_IN_JSON of them, and how many. */
+  warningCount?: number;
+  warnings?: ImportError[];
 }
 
 export interface ImportProgress {

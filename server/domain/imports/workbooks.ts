@@ -25,7 +25,7 @@ export async function annotatedWorkbook(ctx: Ctx, id: string): Promise<{ path: s
   }
   if (!fs.existsSync(paths.annotated)) {
     const outcome = await runAnnotate(
-      { file: paths.upload, errorsFile: paths.errors, sheetsFile: paths.sheets, out: paths.annotated },
+      { file: paths.upload, errorsFile: paths.errors, warningsFile: paths.warnings, sheetsFile: paths.sheets, out: paths.annotated },
       { memoryMb: ctx.config.importMemoryMb, timeoutSeconds: ctx.config.importTimeoutSeconds },
     );
     if (!outcome.ok) throw new AppError(outcome.failure.code, 500, outcome.failure.message);

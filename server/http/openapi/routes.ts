@@ -13,6 +13,7 @@ import { commitBody, listQuery as importsListQuery } from '../schemas/imports.ts
 import { householdsExportQuery, ratesQuery, totalBody, totalParams, totalsQuery, totalsUploadParams, trendQuery } from '../schemas/reports.ts';
 import { createUserSchema, credentialsSchema, pageQuery, passwordChangeSchema, tokenIdParam, updateUserSchema, usernameParam } from '../schemas/users.ts';
 import { unitsQuery } from '../routers/units.ts';
+import { listDuplicatesQuery, pairParam, resolveSchema } from '../schemas/duplicates.ts';
 
 export type Access = 'public' | 'signedIn' | ('admin' | 'district' | 'ward')[];
 export type Reply = 'json' | 'list' | 'xlsx' | 'empty' | 'accepted';
@@ -90,5 +91,8 @@ export function routeDocs(config: Config): RouteDoc[] {
     { method: 'get', path: '/reports/rates', tag: 'reports', summary: 'Poverty rates per ward for a round', access: 'signedIn', query: ratesQuery(config), reply: 'json' },
     { method: 'get', path: '/reports/trend', tag: 'reports', summary: 'Rates over a range of rounds', access: 'signedIn', query: trendQuery(config), reply: 'json' },
     { method: 'get', path: '/reports/rates.xlsx', tag: 'reports', summary: 'The rates report as a workbook', access: 'signedIn', query: ratesQuery(config), reply: 'xlsx' },
+
+    { method: 'get', path: '/duplicates', tag: 'duplicates', summary: 'Possible duplicate households (same ID number, or same head name with birth year / address); a ward user sees the other side as a ward name', access: 'signedIn', query: listDuplicatesQuery, reply: 'list' },
+    { method: 'post', path: '/duplicates/:id/resolve', tag: 'duplicates', summary: 'Resolve a pair: not_duplicate (remembered) or merged (archives the other household)', access: ['admin', 'district'], params: pairParam, body: resolveSchema, reply: 'json' },
   ];
 }

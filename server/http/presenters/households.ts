@@ -2,9 +2,11 @@ import type { AssessmentRow } from '../../domain/assessments/repository.ts';
 import type { HouseholdRow, ListedHousehold } from '../../domain/households/repository.ts';
 import type { HouseholdHistory } from '../../domain/households/service.ts';
 import type { AuditRow } from '../../domain/audit/repository.ts';
+import type { DuplicateWarning } from '../../domain/duplicates/rules.ts';
 
-export function presentHousehold(h: HouseholdRow) {
+export function presentHousehold(h: HouseholdRow & { warnings?: DuplicateWarning[] }) {
   return {
+    ...(h.warnings ? { warnings: h.warnings } : {}),
     id: h.id,
     wardCode: h.wardCode,
     householdCode: h.householdCode,

@@ -1,0 +1,28 @@
+/** Catalogue entries of the duplicates page and the household form's duplicate warning (issue 17). */
+export const duplicateMessages = {
+  'nav.duplicates': { vi: 'Trùng lặp', en: 'Duplicates' },
+  'duplicates.title': { vi: 'Hộ có thể bị trùng lặp', en: 'Possible duplicate households' },
+  'duplicates.intro': {
+    vi: 'Một người chỉ thuộc một hộ đang hoạt động. Quận xem xét từng cặp: "Không trùng" sẽ được ghi nhớ; "Gộp" lưu trữ hộ còn lại (lý do: gộp hộ).',
+    en: 'One person belongs to one active household. The district reviews each pair: "Not a duplicate" is remembered; "Merge" archives the other household (reason: merged).',
+  },
+  'duplicates.kind': { vi: 'Loại', en: 'Kind' },
+  'duplicates.kind.id': { vi: 'Trùng số CMND/CCCD', en: 'Same ID number' },
+  'duplicates.kind.name': { vi: 'Trùng tên chủ hộ (không số CMND/CCCD)', en: 'Same head name (no ID number)' },
+  'duplicates.reason.same_id_number': { vi: 'cùng số CMND/CCCD', en: 'same ID number' },
+  'duplicates.reason.name_birth_year': { vi: 'cùng tên và năm sinh chủ hộ, cùng phường', en: 'same head name and birth year, same ward' },
+  'duplicates.reason.name_address': { vi: 'cùng tên chủ hộ và địa chỉ', en: 'same head name and address' },
+  'duplicates.count': { vi: '{n} cặp cần xem xét', en: '{n} pairs to review' },
+  'duplicates.empty': { vi: 'Không có cặp nào cần xem xét.', en: 'No pairs to review.' },
+  'duplicates.household': { vi: 'Hộ {n}', en: 'Household {n}' },
+  'duplicates.why': { vi: 'Lý do', en: 'Why' },
+  'duplicates.otherWard': { vi: 'Một hộ ở {ward} (ngoài phạm vi của bạn)', en: 'A household in {ward} (outside your scope)' },
+  'duplicates.note': { vi: 'Ghi chú', en: 'Note' },
+  'duplicates.notDuplicate': { vi: 'Không trùng', en: 'Not a duplicate' },
+  'duplicates.keep': { vi: 'Gộp, giữ {code}', en: 'Merge, keep {code}' },
+  'duplicates.resolved': { vi: 'Đã ghi nhận quyết định.', en: 'Decision recorded.' },
+  'duplicates.districtResolves': { vi: 'Quận sẽ xem xét và quyết định các cặp này.', en: 'The district reviews and decides these pairs.' },
+  'form.duplicateWarning': { vi: 'Đã lưu, nhưng có cảnh báo trùng lặp:', en: 'Saved, with a duplicate warning:' },
+  'import.warningsCaption': { vi: 'Cảnh báo trùng lặp với sổ hộ ({n}) — các dòng này vẫn được ghi', en: 'Duplicate warnings against the registry ({n}) — these rows are still written' },
+  'form.openSaved': { vi: 'Xem hộ vừa lưu', en: 'Open the saved household' },
+} satisfies Record<string, { vi: string; en: string }>;
