@@ -36,7 +36,7 @@ export async function assessmentsWithHouseholds(exec: Executor, rounds: number[]
     .orderBy(asc(assessments.householdId), asc(assessments.round));
 }
 
-export async function updateClassification(exec: Executor, id: string, values: Pick<AssessmentRow, 'results' | 'cityCategory' | 'nationalCategory' | 'deprivations' | 'facts'>): Promise<void> {
+export async function updateClassification(exec: Executor, id: string, values: Pick<AssessmentRow, 'results' | 'cityCategory' | 'nationalCategory' | 'deprivations' | 'facts'> & Partial<Pick<AssessmentRow, 'members' | 'area'>>): Promise<void> {
   await exec
     .update(assessments)
     .set({ ...values, updatedAt: sql`now()` })

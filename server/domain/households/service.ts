@@ -15,11 +15,15 @@ import { requireWardInScope } from '../scope.ts';
 import * as assessmentsRepo from '../assessments/repository.ts';
 import { putAssessmentFor, reevaluateHousehold } from '../assessments/service.ts';
 import { transitionsFor, type AssessmentInput, type Transition } from '../assessments/rules.ts';
+import { assertWardRoundWritable } from '../rounds/guard.ts';
 import * as repo from './repository.ts';
 import { householdProblems, normalizeHousehold, searchTextOf, type ArchiveReason, type HouseholdFields } from './rules.ts';
 
 export type HouseholdInput = HouseholdFields;
-export type HouseholdChanges = Partial<Omit<HouseholdFields, 'wardCode'>>;
+export type HouseholdChanges = Partial<Omit<HouseholdFields, 'wardCode'>> & {
+  /** Rounds the member/area edit applies to (default: every round whose ward list is not approved). */
+  applyToRounds?: number[];
+};
 
 const archivedConflict = () =>
   errors.conflict({ vi: 'Hộ đã được lưu trữ; hãy khôi phục trước khi sửa', en: 'The household is archived; restore it before changing it' }, [{ path: 'status', code: 'ARCHIVED', message: { vi: 'Đã lưu trữ', en: 'archived' } }]);
@@ -73,7 +77,8 @@ export async function getHousehold(ctx: Ctx, id: string): Promise<repo.Household
 }
 
 /** PATCH: If-Match required. Area or member changes re-evaluate the stored assessments (same set versions). */
-export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: number | null, changes: HouseholdChanges): Promise<repo.HouseholdRow> {
+export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: number | null, input: HouseholdChanges): Promise<repo.HouseholdRow> {
+  const { applyToRounds, ...changes } = input;
   const value = checked(changes);
   return inTransaction(ctx.db, async (tx) => {
     const before = await requireHousehold(tx, ctx, id, true);
@@ -81,20 +86,34 @@ export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: num
     if (before.status === 'archived') throw archivedConflict();
     const merged = { ...before, ...value };
     const row = await repo.updateHouseholdRow(tx, id, { ...value, searchText: searchTextOf(merged as HouseholdFields), version: before.version + 1, updatedBy: ctx.actor.username });
-    const reclassified = value.area !== undefined || value.members !== undefined ? await reevaluateHousehold(tx, ctx, row) : 0;
+    const reclassified = value.area !== undefined || value.members !== undefined ? await reevaluateHousehold(tx, ctx, row, applyToRounds) : 0;
     await recordAudit(tx, ctx, { action: 'update', entity: 'household', entityId: id, wardCode: row.wardCode, before: auditView(before), after: auditView(row), meta: reclassified ? { reclassified } : null });
     return (await repo.findHousehold(tx, ctx.actor, id))!;
   }).catch(duplicateCode);
 }
 
-/** DELETE archives (soft): nothing is hard-deleted through the API. */
-export async function archiveHousehold(ctx: Ctx, id: string, expectedVersion: number | null, reason: ArchiveReason): Promise<repo.HouseholdRow> {
+/**
+ * The round an archive dated `date` (YYYY-MM-DD; today when absent) belongs to: the year's review. A household that
+ * left during year Y is absent from the round-Y review, so it leaves the lists there as `removed` (domain.md §4).
+ */
+export function archiveRoundOf(ctx: Ctx, date: string | undefined): number {
+  const round = date ? Number(date.slice(0, 4)) : new Date().getFullYear();
+  if (round < ctx.config.roundMin) {
+    throw errors.validation([{ path: 'date', code: 'number.min', message: { vi: `Ngày lưu trữ phải từ năm ${ctx.config.roundMin}`, en: `The archive date must be in ${ctx.config.roundMin} or later` } }]);
+  }
+  return round;
+}
+
+/** DELETE archives (soft): nothing is hard-deleted through the API. Refused (409) when the date's round is approved. */
+export async function archiveHousehold(ctx: Ctx, id: string, expectedVersion: number | null, reason: ArchiveReason, opts: { date?: string } = {}): Promise<repo.HouseholdRow> {
+  const archivedRound = archiveRoundOf(ctx, opts.date);
   return inTransaction(ctx.db, async (tx) => {
     const before = await requireHousehold(tx, ctx, id, true);
     requireVersion(before, expectedVersion, true);
     if (before.status === 'archived') throw archivedConflict();
-    const row = await repo.updateHouseholdRow(tx, id, { status: 'archived', archivedReason: reason, version: before.version + 1, updatedBy: ctx.actor.username });
-    await recordAudit(tx, ctx, { action: 'delete', entity: 'household', entityId: id, wardCode: row.wardCode, before: { status: before.status }, after: { status: row.status, archivedReason: reason } });
+    await assertWardRoundWritable(tx, before.wardCode, archivedRound);
+    const row = await repo.updateHouseholdRow(tx, id, { status: 'archived', archivedReason: reason, archivedRound, version: before.version + 1, updatedBy: ctx.actor.username });
+    await recordAudit(tx, ctx, { action: 'delete', entity: 'household', entityId: id, wardCode: row.wardCode, before: { status: before.status }, after: { status: row.status, archivedReason: reason, archivedRound } });
     return row;
   });
 }
@@ -105,8 +124,10 @@ export async function restoreHousehold(ctx: Ctx, id: string, expectedVersion: nu
     const before = await requireHousehold(tx, ctx, id, true);
     requireVersion(before, expectedVersion, false);
     if (before.status !== 'archived') throw errors.conflict({ vi: 'Hộ không ở trạng thái lưu trữ', en: 'The household is not archived' }, [{ path: 'status', code: 'NOT_ARCHIVED', message: { vi: 'Đang hoạt động', en: 'active' } }]);
-    const row = await repo.updateHouseholdRow(tx, id, { status: 'active', archivedReason: null, version: before.version + 1, updatedBy: ctx.actor.username });
-    await recordAudit(tx, ctx, { action: 'restore', entity: 'household', entityId: id, wardCode: row.wardCode, before: { status: before.status, archivedReason: before.archivedReason }, after: { status: 'active' } });
+    // Restoring puts the household back on the lists of the archive's round: refused when that list is approved.
+    if (before.archivedRound !== null) await assertWardRoundWritable(tx, before.wardCode, before.archivedRound);
+    const row = await repo.updateHouseholdRow(tx, id, { status: 'active', archivedReason: null, archivedRound: null, version: before.version + 1, updatedBy: ctx.actor.username });
+    await recordAudit(tx, ctx, { action: 'restore', entity: 'household', entityId: id, wardCode: row.wardCode, before: { status: before.status, archivedReason: before.archivedReason, archivedRound: before.archivedRound }, after: { status: 'active' } });
     return row;
   });
 }

@@ -54,6 +54,7 @@ export interface ExportHousehold {
   members: unknown;
   status: string;
   archivedReason: string | null;
+  ethnicGroup: string;
   /** The assessment of the filtered round, or the latest one when no round is filtered (null when not asked). */
   assessment: ExportAssessment | null;
 }
@@ -94,6 +95,7 @@ export async function pageHouseholdsForExport(exec: Executor, where: SQL | undef
       members: households.members,
       status: households.status,
       archivedReason: households.archivedReason,
+      ethnicGroup: households.ethnicGroup,
       assessment,
     })
     .from(households)
