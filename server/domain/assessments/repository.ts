@@ -51,3 +51,12 @@ export async function categoriesOf(exec: Executor, householdIds: string[]) {
     .from(assessments)
     .where(inArray(assessments.householdId, householdIds));
 }
+
+/** How many assessments of a round were classified under the standard by a set other than `setId`. */
+export async function countOtherSets(exec: Executor, standard: 'city' | 'national', round: number, setId: string): Promise<number> {
+  const [row] = await exec
+    .select({ n: sql<number>`count(*)::int` })
+    .from(assessments)
+    .where(and(eq(assessments.round, round), sql`${assessments.results}->${standard}->>'setId' <> ${setId}`));
+  return row?.n ?? 0;
+}

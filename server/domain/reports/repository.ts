@@ -2,7 +2,8 @@
  * SQL of the rates report: one set-based scan of the registry. Households are grouped by ward and by their list
  * masks (bit r − ROUND_MIN set = on that list in round r), so 116k households collapse to a few hundred groups and
  * every round of a report or trend is counted from the same result, without a per-round query or a history join.
- * Archived households are not filtered out: they count in the rounds where they were on a list (issue 6).
+ * Archived households are not filtered out: they count in the rounds where they were on a list, and as `removed` in
+ * the round their archive is dated in (issue 12). The assessed mask tells unreviewed households from reviewed ones.
  */
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { assessments, households } from '../../db/schema.ts';
@@ -24,11 +25,19 @@ export async function listMaskGroups(exec: Executor, standard: Standard, wardCod
   if (wardCodes.length === 0) return [];
   const { poor, nearPoor } = MASKS[standard];
   return exec
-    .select({ wardCode: households.wardCode, poorMask: poor, nearPoorMask: nearPoor, households: sql<number>`count(*)::int` })
+    .select({
+      wardCode: households.wardCode,
+      poorMask: poor,
+      nearPoorMask: nearPoor,
+      assessedMask: households.assessedMask,
+      archivedRound: households.archivedRound,
+      minority: sql<boolean>`(${households.ethnicGroup} <> 'kinh')`,
+      households: sql<number>`count(*)::int`,
+    })
     .from(households)
     // Literal zeros, not bind parameters: the planner must see the partial index's own predicate.
     .where(and(inArray(households.wardCode, wardCodes), sql`(${poor} <> 0 or ${nearPoor} <> 0)`))
-    .groupBy(households.wardCode, poor, nearPoor);
+    .groupBy(households.wardCode, poor, nearPoor, households.assessedMask, households.archivedRound, sql`(${households.ethnicGroup} <> 'kinh')`);
 }
 
 // ── households.xlsx: keyset pages, so 100k households never sit in memory ──────────────────────────────────
