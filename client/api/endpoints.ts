@@ -10,7 +10,9 @@ import type {
   Paged,
   RatesReport,
   RatesRow,
+  RoundWard,
   Settings,
+  UnreviewedHousehold,
   Standard,
   TrendPoint,
   User,
@@ -117,6 +119,15 @@ export const getHistory = (id: string) => api.get<Record<string, unknown>>(`/api
 
 export const getCriteria = () =>
   api.get<{ data: CriteriaSet[] } | CriteriaSet[]>('/api/criteria').then((r) => (Array.isArray(r) ? r : r.data));
+
+// ── Rounds: the official record (issue 12) ─────────────────────────────────────────────────────────────────
+const wardRound = (round: number, ward: string) => `/api/rounds/${round}/wards/${encodeURIComponent(ward)}`;
+export const getRoundWards = (round: number) => api.get<Paged<RoundWard>>(`/api/rounds/${round}/wards`).then((r) => r.data);
+export const getUnreviewed = (round: number, ward: string) => api.get<Paged<UnreviewedHousehold>>(`${wardRound(round, ward)}/unreviewed`).then((r) => r.data);
+export const submitRound = (round: number, ward: string) => api.post<RoundWard>(`${wardRound(round, ward)}/submit`);
+export const approveRound = (round: number, ward: string, body: { decisionNumber: string; decisionDate: string; signer?: string }) =>
+  api.post<RoundWard>(`${wardRound(round, ward)}/approve`, body);
+export const reopenRound = (round: number, ward: string, reason: string) => api.post<RoundWard>(`${wardRound(round, ward)}/reopen`, { reason });
 
 // ── Imports ─────────────────────────────────────────────────────────────────────────────────────────────────
 export function uploadImport(file: File): Promise<{ id: string }> {

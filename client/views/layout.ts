@@ -10,6 +10,7 @@ const NAV: { path: string; key: MessageKey }[] = [
   { path: '/households', key: 'nav.households' },
   { path: '/import', key: 'nav.import' },
   { path: '/reports', key: 'nav.reports' },
+  { path: '/rounds', key: 'nav.rounds' },
 ];
 
 export function languageToggle(): HTMLElement {

@@ -56,9 +56,9 @@ export async function unreviewedByWard(exec: Ctx['db'], config: Ctx['config'], w
 }
 
 /** GET /api/rounds/:round/wards — every ward in scope with its status, decision and unreviewed count. */
-export async function listRoundWards(ctx: Ctx, round: number): Promise<RoundWard[]> {
+export async function listRoundWards(ctx: Ctx, round: number, onlyWard?: string): Promise<RoundWard[]> {
   checkRound(ctx, round);
-  const wards = await wardsInScope(ctx.db, ctx.actor, ctx.actor.districtCode ?? ctx.config.districtCode);
+  const wards = (await wardsInScope(ctx.db, ctx.actor, ctx.actor.districtCode ?? ctx.config.districtCode)).filter((w) => !onlyWard || w.code === onlyWard);
   const codes = wards.map((w) => w.code);
   const { rows, approved } = await approvalLookup(ctx.db, codes);
   const unreviewed = await unreviewedByWard(ctx.db, ctx.config, codes, round, approved);
@@ -115,7 +115,13 @@ async function transition(ctx: Ctx, round: number, wardCode: string, action: Rou
       meta: meta ?? { round },
     });
   });
-  return (await listRoundWards(ctx, round)).find((w) => w.wardCode === wardCode)!;
+  const [row] = await listRoundWards(ctx, round, wardCode);
+  if (row) return row;
+  // An admin acting on a ward of another district: the same shape, read directly.
+  const ward = await requireWardInScope(ctx.db, ctx.actor, wardCode);
+  const { rows } = await approvalLookup(ctx.db, [wardCode]);
+  const r = rows.find((x) => x.round === round)!;
+  return { wardCode, name: ward.name, status: r.status as RoundStatus, submittedBy: r.submittedBy, submittedAt: r.submittedAt, decision: r.decisionNumber ? { number: r.decisionNumber, date: r.decisionDate!, signer: r.decisionSigner } : null, reopenedReason: r.reopenedReason, unreviewed: 0 };
 }
 
 export function submitRound(ctx: Ctx, round: number, wardCode: string): Promise<RoundWard> {
