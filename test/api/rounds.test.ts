@@ -193,6 +193,25 @@ describe('rounds: the official record per ward and round', function () {
     expect(committed.summary.assessments.new).to.equal(2);
   });
 
+  it('DTTS: the optional import column "Dân tộc" sets the head’s group (unknown names refused); the report counts minority households', async () => {
+    const rows = surveyRows(3, { round: 2020, wards: ['26787'], codePrefix: 'DT' });
+    rows[0]!.push('Dân tộc');
+    rows[1]!.push('Khơ-me');
+    rows[2]!.push('Người Sao Hỏa');
+    rows[3]!.push('');
+    for (const r of rows.slice(1)) r[8] = 1_000_000; // income per month (12 M a year): city-poor in 2020
+    const res = await uploadWorkbook(district, await workbookBuffer([{ name: 'Hộ', rows }]));
+    const result = await waitForImport(district, res.body.id);
+    const bad = result.errors.find((e: any) => e.code === 'UNKNOWN_ETHNIC_GROUP');
+    expect(bad).to.include({ row: 3, column: 'Dân tộc', value: 'Người Sao Hỏa' });
+    expect((await district.post(`/api/imports/${result.id}/commit`, { skipInvalid: true })).status).to.equal(202);
+    expect((await waitForImport(district, result.id)).status).to.equal('committed');
+    const listed = (await district.get('/api/households?ward=26787&q=DT')).body.data;
+    expect(listed.map((h: any) => [h.householdCode, h.ethnicGroup]).sort()).to.deep.equal([['DT000000', 'khmer'], ['DT000002', 'kinh']]);
+    const row = rowOf((await district.get('/api/reports/rates?round=2020&standard=city')).body, '26787');
+    expect(row.poor).to.deep.include({ end: 2, new: 2, minorityEnd: 1 });
+  });
+
   it('rates.xlsx prints each ward’s decision or "chưa phê duyệt", and a note when the total includes unapproved wards', async () => {
     const ExcelJS = (await import('exceljs')).default;
     const res = await district.get('/api/reports/rates.xlsx?round=2017&standard=city');
