@@ -85,7 +85,7 @@ export async function roundsView(route: Route, outlet: HTMLElement): Promise<voi
 
   const table = h(
     'table',
-    { class: 'data', 'data-testid': 'rounds-table' },
+    { class: 'data-table', 'data-testid': 'rounds-table' },
     h('thead', {}, h('tr', {}, [t('rounds.ward'), t('rounds.status'), t('rounds.unreviewed'), t('rounds.submittedBy'), t('rounds.decision'), district ? t('rounds.actions') : null].filter(Boolean).map((c) => h('th', { scope: 'col' }, c as string)))),
     h('tbody', {}, wards.map((w) =>
       h('tr', { 'data-ward-code': w.wardCode, 'data-status': w.status },
