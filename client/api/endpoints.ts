@@ -90,7 +90,7 @@ export async function getHousehold(id: string): Promise<{ household: Household; 
   return { household: r.body, etag: r.headers.get('etag') ?? `"${r.body.version}"` };
 }
 
-export type HouseholdInput = Pick<Household, 'wardCode' | 'householdCode' | 'address' | 'area' | 'headName' | 'headIdNumber' | 'members'>;
+export type HouseholdInput = Pick<Household, 'wardCode' | 'householdCode' | 'address' | 'area' | 'headName' | 'headIdNumber' | 'members'> & { ethnicGroup?: string };
 
 export const createHousehold = (body: Partial<HouseholdInput>) => api.post<Household>('/api/households', body);
 
@@ -99,8 +99,8 @@ export async function updateHousehold(id: string, etag: string, body: Partial<Ho
   return { household: r.body, etag: r.headers.get('etag') ?? `"${r.body.version}"` };
 }
 
-export const archiveHousehold = (id: string, etag: string, reason: string) =>
-  request<Household>('DELETE', `/api/households/${encodeURIComponent(id)}`, { body: { reason }, headers: { 'if-match': etag } }).then((r) => r.body);
+export const archiveHousehold = (id: string, etag: string, reason: string, date?: string) =>
+  request<Household>('DELETE', `/api/households/${encodeURIComponent(id)}`, { body: date ? { reason, date } : { reason }, headers: { 'if-match': etag } }).then((r) => r.body);
 
 export const restoreHousehold = (id: string, etag: string) =>
   request<Household>('POST', `/api/households/${encodeURIComponent(id)}/restore`, { headers: { 'if-match': etag } }).then((r) => r.body);

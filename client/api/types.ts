@@ -155,6 +155,9 @@ export interface Household {
   members: Member[];
   status: 'active' | 'archived';
   archivedReason: string | null;
+  /** Round the archive is dated in (issue 12: from it the household is "removed" from the lists). */
+  archivedRound?: number | null;
+  ethnicGroup?: string;
   version: number;
   /** List rows, when a round was asked for: that round's category under each standard. */
   assessment?: { round: number; cityCategory: Category | null; nationalCategory: Category | null } | null;

@@ -52,10 +52,12 @@ export async function householdDetailView(route: Route, outlet: HTMLElement): Pr
   const error = alertBox();
   const reason = h('select', { id: 'archive-reason', name: 'reason' }, ARCHIVE_REASONS.map((r) => h('option', { value: r }, t(`archive.${r}` as MessageKey))));
 
+  // The date the household left: its year is the round it leaves the lists in, as "removed" (issue 12).
+  const archiveDate = h('input', { id: 'archive-date', name: 'date', type: 'date', value: new Date().toISOString().slice(0, 10) });
   const archive = async () => {
     error.textContent = '';
     try {
-      await archiveHousehold(hh.id, etag, reason.value);
+      await archiveHousehold(hh.id, etag, reason.value, archiveDate.value || undefined);
       navigate(`/households/${hh.id}`);
     } catch (err) {
       error.textContent = err instanceof ApiError && err.status === 412 ? t('form.staleRecord') : errorText(err);
@@ -104,7 +106,7 @@ export async function householdDetailView(route: Route, outlet: HTMLElement): Pr
     h('div', { class: 'assessments' }, rounds().slice().reverse().map((r) => assessmentCard(hh, r, byRound.get(r), labels))),
     hh.status === 'active'
       ? h('details', { class: 'danger-zone' }, h('summary', {}, t('detail.archive')),
-          field(t('detail.archiveReason'), reason), h('button', { type: 'button', class: 'danger', onclick: archive }, t('detail.archive')))
+          field(t('detail.archiveReason'), reason), field(t('detail.archiveDate'), archiveDate), h('button', { type: 'button', class: 'danger', onclick: archive }, t('detail.archive')))
       : null,
   );
 }
