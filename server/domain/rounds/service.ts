@@ -61,7 +61,8 @@ export async function listRoundWards(ctx: Ctx, round: number, onlyWard?: string)
   const wards = (await wardsInScope(ctx.db, ctx.actor, ctx.actor.districtCode ?? ctx.config.districtCode)).filter((w) => !onlyWard || w.code === onlyWard);
   const codes = wards.map((w) => w.code);
   const { rows, approved } = await approvalLookup(ctx.db, codes);
-  const unreviewed = await unreviewedByWard(ctx.db, ctx.config, codes, round, approved);
+  // An approved list is history: what happened after it is the next round's business (and is not computed).
+  const unreviewed = await unreviewedByWard(ctx.db, ctx.config, codes.filter((c) => !approved(c, round)), round, approved);
   return wards.map((w) => {
     const row = rows.find((r) => r.wardCode === w.code && r.round === round);
     const status = (row?.status ?? 'open') as RoundStatus;
@@ -73,8 +74,7 @@ export async function listRoundWards(ctx: Ctx, round: number, onlyWard?: string)
       submittedAt: status === 'open' ? null : (row?.submittedAt ?? null),
       decision: status === 'approved' && row?.decisionNumber ? { number: row.decisionNumber, date: row.decisionDate!, signer: row.decisionSigner } : null,
       reopenedReason: status === 'open' ? (row?.reopenedReason ?? null) : null,
-      // An approved list is history: what happened after it is the next round's business.
-      unreviewed: status === 'approved' ? 0 : unreviewed.get(w.code)!.length,
+      unreviewed: unreviewed.get(w.code)?.length ?? 0,
     };
   });
 }
