@@ -85,7 +85,7 @@ function expected(gen: Gen[], standard: 'city' | 'national', round: number, ward
 
 const counts = (b: any) => ({ start: b.start, escaped: b.escaped, removed: b.removed, fellBack: b.fellBack, new: b.new, end: b.end, unreviewed: b.unreviewed, minorityStart: b.minorityStart, minorityEnd: b.minorityEnd });
 
-describe('reports: grouped SQL scan agrees with transitionsFor() on generated masks', function () {
+describe('reports: grouped SQL scan agrees with a per-household reference on generated masks', function () {
   this.timeout(60_000);
   let t: TestServer;
   let district: ApiClient;

@@ -14,7 +14,9 @@ import { recordAudit } from '../audit/repository.ts';
 import { requireWardInScope } from '../scope.ts';
 import * as assessmentsRepo from '../assessments/repository.ts';
 import { putAssessmentFor, reevaluateHousehold } from '../assessments/service.ts';
-import { transitionsFor, type AssessmentInput, type Transition } from '../assessments/rules.ts';
+import type { AssessmentInput } from '../assessments/rules.ts';
+import { listStates, transitionOf, type ListTransition } from '../rounds/rules.ts';
+import { approvalLookup } from '../rounds/service.ts';
 import { assertWardRoundWritable } from '../rounds/guard.ts';
 import * as repo from './repository.ts';
 import { householdProblems, normalizeHousehold, searchTextOf, type ArchiveReason, type HouseholdFields } from './rules.ts';
@@ -158,8 +160,8 @@ export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<{ rows
 type ListName = 'poor' | 'nearPoor';
 export interface RoundTransitions {
   round: number;
-  city: Record<ListName, Transition | null>;
-  national: Record<ListName, Transition | null>;
+  city: Record<ListName, ListTransition | null>;
+  national: Record<ListName, ListTransition | null>;
 }
 
 export interface HouseholdHistory {
@@ -169,18 +171,26 @@ export interface HouseholdHistory {
   audit: AuditRow[];
 }
 
-/** Assessments, the yearly transitions per list and standard (domain.md §4, from the masks) and the audit trail. */
+/**
+ * Assessments, the yearly transitions per list and standard (domain.md §4, by the report's own definition: archives
+ * are `removed`, unreviewed households stay on their list while the ward's round is not approved) and the audit trail.
+ */
 export async function householdHistory(ctx: Ctx, id: string): Promise<HouseholdHistory> {
   const household = await requireHousehold(ctx.db, ctx, id);
   const assessments = await assessmentsRepo.assessmentsOf(ctx.db, id);
   const { roundMin, roundMax } = ctx.config;
+  const { approved } = await approvalLookup(ctx.db, [household.wardCode]);
+  const statesOf = (poorMask: number, nearPoorMask: number) =>
+    listStates({ poorMask, nearPoorMask, assessedMask: household.assessedMask, archivedRound: household.archivedRound }, roundMin, roundMax, (r) => approved(household.wardCode, r));
+  const city = statesOf(household.cityPoorMask, household.cityNearPoorMask);
+  const national = statesOf(household.nationalPoorMask, household.nationalNearPoorMask);
   const transitions: RoundTransitions[] = [];
   for (let round = roundMin; round <= roundMax; round++) {
-    const t = (mask: number) => transitionsFor(mask, round, roundMin);
+    const k = round - roundMin;
     transitions.push({
       round,
-      city: { poor: t(household.cityPoorMask), nearPoor: t(household.cityNearPoorMask) },
-      national: { poor: t(household.nationalPoorMask), nearPoor: t(household.nationalNearPoorMask) },
+      city: { poor: transitionOf(city, k, 'poor'), nearPoor: transitionOf(city, k, 'near_poor') },
+      national: { poor: transitionOf(national, k, 'poor'), nearPoor: transitionOf(national, k, 'near_poor') },
     });
   }
   const page = { limit: 500, offset: 0 };

@@ -18,7 +18,7 @@ const MASKS = {
 /**
  * Households of these wards grouped by (ward, poor mask, near-poor mask) under one standard, only those on a list at
  * least once. The predicate is exactly that of the partial index households_<standard>_lists_idx, so the scan is an
- * index-only scan of ~10 % of the district. Bits of rounds after the report's are harmless (transitionsFor only
+ * index-only scan of ~10 % of the district. Bits of rounds after the report's are harmless (listStates only
  * reads rounds up to the one it is asked about).
  */
 export async function listMaskGroups(exec: Executor, standard: Standard, wardCodes: string[]): Promise<MaskGroup[]> {

@@ -3,7 +3,7 @@
  * reconciliation, and rates. Counts are integers; a rate is kept as an exact fraction and rounded once, half away
  * from zero to 2 decimals, when it is presented (the published tables show 2 decimals, e.g. "1,76 %").
  */
-import { listStates, type ListName, type ListState, type RoundStatus } from '../rounds/rules.ts';
+import { listStates, transitionOf, type ListName, type ListState, type RoundStatus } from '../rounds/rules.ts';
 
 export type Standard = 'city' | 'national';
 
@@ -50,22 +50,17 @@ export const emptyCounts = (): RoundCounts => ({ poor: emptyList(), nearPoor: em
 /** Adds one group's change on list `list` between round − 1 and round (states from listStates, index = round − roundMin). */
 function addList(into: ListCounts, list: ListName, states: ListState[], k: number, g: MaskGroup): void {
   const n = g.households;
-  const now = states[k]!;
-  const onNow = now.list === list;
-  const onBefore = k > 0 && states[k - 1]!.list === list;
-  if (onBefore) {
+  const t = transitionOf(states, k, list);
+  if (t === 'stayed' || t === 'escaped' || t === 'removed') {
     into.start += n;
     if (g.minority) into.minorityStart += n;
-    if (!onNow) {
-      if (now.removed) into.removed += n;
-      else into.escaped += n;
-    } else if (now.carried) into.unreviewed += n;
-  } else if (onNow) {
-    const earlier = states.slice(0, Math.max(0, k - 1)).some((s) => s.list === list);
-    if (earlier) into.fellBack += n;
-    else into.new += n;
   }
-  if (onNow) {
+  if (t === 'escaped') into.escaped += n;
+  if (t === 'removed') into.removed += n;
+  if (t === 'fell_back') into.fellBack += n;
+  if (t === 'new') into.new += n;
+  if (t === 'stayed' && states[k]!.carried) into.unreviewed += n;
+  if (t === 'stayed' || t === 'fell_back' || t === 'new') {
     into.end += n;
     if (g.minority) into.minorityEnd += n;
   }

@@ -102,3 +102,17 @@ export function listStates(h: HouseholdLists, roundMin: number, to: number, appr
   }
   return out;
 }
+
+export type ListTransition = 'stayed' | 'escaped' | 'removed' | 'fell_back' | 'new';
+
+/**
+ * The change on `list` between round index k − 1 and k of `states` (domain.md §4): stayed, escaped (off by a review),
+ * removed (off because archived: "giảm khác", never an escape), fell back (on again after an earlier spell), new.
+ */
+export function transitionOf(states: ListState[], k: number, list: ListName): ListTransition | null {
+  const onNow = states[k]!.list === list;
+  const onBefore = k > 0 && states[k - 1]!.list === list;
+  if (onBefore) return onNow ? 'stayed' : states[k]!.removed ? 'removed' : 'escaped';
+  if (!onNow) return null;
+  return states.slice(0, Math.max(0, k - 1)).some((s) => s.list === list) ? 'fell_back' : 'new';
+}
