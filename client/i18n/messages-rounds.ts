@@ -25,7 +25,6 @@ export const roundMessages = {
   'rounds.noneUnreviewed': { vi: 'Không còn hộ nào chưa rà soát.', en: 'No household left unreviewed.' },
   'rounds.done': { vi: 'Đã cập nhật.', en: 'Updated.' },
   'rounds.approvedNotice': { vi: 'Danh sách kỳ {round} của phường đã được phê duyệt ({decision}); phiếu này chỉ để xem. Đề nghị quận mở lại kỳ nếu cần điều chỉnh.', en: 'The ward’s round {round} list is approved ({decision}); this form is read-only. Ask the district to reopen the round to correct it.' },
-  'detail.archiveDate': { vi: 'Ngày chuyển đi / mất / nhập hộ', en: 'Date the household left' },
   'form.ethnicGroup': { vi: 'Dân tộc (chủ hộ)', en: 'Ethnic group (head)' },
   'reports.removed': { vi: 'Giảm khác', en: 'Removed' },
   'reports.unreviewed': { vi: 'Chưa rà soát', en: 'Unreviewed' },

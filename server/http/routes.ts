@@ -9,12 +9,14 @@ import { importsRouter } from './routers/imports.ts';
 import { reportsRouter } from './routers/reports.ts';
 import { roundsRouter } from './routers/rounds.ts';
 import { unitsRouter } from './routers/units.ts';
+import { totalsUploadRouter } from './routers/totals-upload.ts';
+import { openapiRouter } from './routers/openapi.ts';
 import { usersRouter } from './routers/users.ts';
 
 /** Every API router, mounted under /api. Each area owns its file in ./routers. */
 export function apiRoutes(deps: AppDeps): Router {
   const api = Router();
-  for (const make of [healthRouter, unitsRouter, authRouter, usersRouter, auditRouter, criteriaRouter, householdsRouter, importsRouter, reportsRouter, roundsRouter]) {
+  for (const make of [healthRouter, unitsRouter, authRouter, usersRouter, auditRouter, criteriaRouter, householdsRouter, importsRouter, reportsRouter, totalsUploadRouter, openapiRouter, roundsRouter]) {
     api.use(make(deps));
   }
   return api;
