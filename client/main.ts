@@ -21,6 +21,7 @@ import { criteriaView } from './views/admin/criteria.ts';
 import { auditView } from './views/admin/audit.ts';
 import { apiDocsView } from './views/admin/api-docs.ts';
 import { duplicatesView } from './views/duplicates.ts';
+import { roundsView } from './views/rounds.ts';
 
 route('/login', loginView, { public: true });
 route('/password', passwordView);
@@ -40,6 +41,7 @@ route('/admin/criteria', criteriaView);
 route('/admin/audit', auditView);
 route('/api-docs', apiDocsView);
 route('/duplicates', duplicatesView);
+route('/rounds', roundsView);
 
 const root = document.getElementById('app')!;
 let renderSeq = 0;

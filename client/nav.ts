@@ -18,6 +18,8 @@ export const NAV: NavEntry[] = [
   { path: '/reports', key: 'nav.reports' },
   // Duplicates (issue 17): the district resolves, a ward officer sees the pairs touching its ward.
   { path: '/duplicates', key: 'nav.duplicates' },
+  // The official record (issue 12): list approval per round.
+  { path: '/rounds', key: 'nav.rounds' },
   // Administration (issue 15).
   { path: '/admin/users', key: 'nav.admin.users', roles: ['admin'] },
   { path: '/admin/totals', key: 'nav.admin.totals', roles: ['admin', 'district'] },

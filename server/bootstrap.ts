@@ -13,6 +13,7 @@ import { importUnitsGeoJson } from './domain/units/service.ts';
 import { DEFAULT_BOUNDARIES } from './domain/units/catalogue.ts';
 import { ensureFirstAdmin } from './domain/users/service.ts';
 import { failInterruptedImports } from './domain/imports/service.ts';
+import { applyCriteriaSchedule } from './domain/assessments/service.ts';
 
 export interface Registry {
   deps: AppDeps;
@@ -60,6 +61,8 @@ export async function openRegistry(config: Config, logger: Logger, opts: OpenReg
     const interrupted = await failInterruptedImports(database);
     if (interrupted > 0) logger.warn({ interrupted }, 'marked imports interrupted by the last stop as failed');
     const deps: AppDeps = { config, db: database.db, engine: database.engine, logger, migrations, secret: loadSecret(config) };
+    const schedule = await applyCriteriaSchedule({ ...deps, actor: systemActor('criteria-schedule'), requestId: 'bootstrap' });
+    for (const s of schedule) logger.warn({ setId: s.setId, rounds: s.rounds, assessments: s.assessments, changed: s.changed }, 're-classified assessments under the configured criteria schedule');
     return { deps, database, close: () => database.close() };
   } catch (err) {
     await database.close();

@@ -12,7 +12,9 @@ import type {
   Paged,
   RatesReport,
   RatesRow,
+  RoundWard,
   Settings,
+  UnreviewedHousehold,
   Standard,
   TrendPoint,
   User,
@@ -91,7 +93,7 @@ export async function getHousehold(id: string): Promise<{ household: Household; 
   return { household: r.body, etag: r.headers.get('etag') ?? `"${r.body.version}"` };
 }
 
-export type HouseholdInput = Pick<Household, 'wardCode' | 'householdCode' | 'address' | 'area' | 'headName' | 'headIdNumber' | 'members'>;
+export type HouseholdInput = Pick<Household, 'wardCode' | 'householdCode' | 'address' | 'area' | 'headName' | 'headIdNumber' | 'members'> & { ethnicGroup?: string };
 
 export const createHousehold = (body: Partial<HouseholdInput>) => api.post<Household>('/api/households', body);
 
@@ -100,8 +102,8 @@ export async function updateHousehold(id: string, etag: string, body: Partial<Ho
   return { household: r.body, etag: r.headers.get('etag') ?? `"${r.body.version}"` };
 }
 
-export const archiveHousehold = (id: string, etag: string, reason: string) =>
-  request<Household>('DELETE', `/api/households/${encodeURIComponent(id)}`, { body: { reason }, headers: { 'if-match': etag } }).then((r) => r.body);
+export const archiveHousehold = (id: string, etag: string, reason: string, date?: string) =>
+  request<Household>('DELETE', `/api/households/${encodeURIComponent(id)}`, { body: date ? { reason, date } : { reason }, headers: { 'if-match': etag } }).then((r) => r.body);
 
 export const restoreHousehold = (id: string, etag: string) =>
   request<Household>('POST', `/api/households/${encodeURIComponent(id)}/restore`, { headers: { 'if-match': etag } }).then((r) => r.body);
@@ -120,6 +122,15 @@ export const getHistory = (id: string) => api.get<Record<string, unknown>>(`/api
 
 export const getCriteria = () =>
   api.get<{ data: CriteriaSet[] } | CriteriaSet[]>('/api/criteria').then((r) => (Array.isArray(r) ? r : r.data));
+
+// ── Rounds: the official record (issue 12) ─────────────────────────────────────────────────────────────────
+const wardRound = (round: number, ward: string) => `/api/rounds/${round}/wards/${encodeURIComponent(ward)}`;
+export const getRoundWards = (round: number) => api.get<Paged<RoundWard>>(`/api/rounds/${round}/wards`).then((r) => r.data);
+export const getUnreviewed = (round: number, ward: string) => api.get<Paged<UnreviewedHousehold>>(`${wardRound(round, ward)}/unreviewed`).then((r) => r.data);
+export const submitRound = (round: number, ward: string) => api.post<RoundWard>(`${wardRound(round, ward)}/submit`);
+export const approveRound = (round: number, ward: string, body: { decisionNumber: string; decisionDate: string; signer?: string }) =>
+  api.post<RoundWard>(`${wardRound(round, ward)}/approve`, body);
+export const reopenRound = (round: number, ward: string, reason: string) => api.post<RoundWard>(`${wardRound(round, ward)}/reopen`, { reason });
 
 // ── Imports ─────────────────────────────────────────────────────────────────────────────────────────────────
 export function uploadImport(file: File): Promise<{ id: string }> {

@@ -39,6 +39,12 @@ export interface WardCollection {
 export interface ListBlock {
   start: number;
   escaped: number;
+  /** "Giảm khác": left the ward (archived), never counted as escaped (issue 12). */
+  removed?: number;
+  unreviewed?: number;
+  minorityStart?: number;
+  minorityEnd?: number;
+  removedRate?: number | null;
   fellBack: number;
   new: number;
   end: number;
@@ -50,7 +56,27 @@ export interface ListBlock {
 }
 
 /** Why a figure is missing (the client translates the codes). */
-export type RateFlag = 'TOTAL_MISSING' | 'PREVIOUS_TOTAL_MISSING' | 'BASELINE_ROUND';
+export type RateFlag = 'TOTAL_MISSING' | 'PREVIOUS_TOTAL_MISSING' | 'BASELINE_ROUND' | 'UNREVIEWED' | 'NOT_ALL_APPROVED';
+
+export type RoundStatus = 'open' | 'submitted' | 'approved';
+
+/** GET /api/rounds/:round/wards — one ward's list status in a round. */
+export interface RoundWard {
+  wardCode: string;
+  name: string;
+  status: RoundStatus;
+  submittedBy: string | null;
+  submittedAt: string | null;
+  decision: { number: string; date: string; signer: string | null } | null;
+  reopenedReason: string | null;
+  unreviewed: number;
+}
+
+export interface UnreviewedHousehold {
+  id: string;
+  householdCode: string;
+  headName: string;
+}
 
 export interface RatesRow {
   code: string;
@@ -62,6 +88,7 @@ export interface RatesRow {
   change: { poorRatePp: number | null; nearPoorRatePp: number | null };
   moves?: { poorToNearPoor: number; nearPoorToPoor: number };
   flags?: RateFlag[];
+  approval?: { status: RoundStatus; decisionNumber: string | null; decisionDate: string | null };
 }
 
 export interface RatesReport {
@@ -128,6 +155,9 @@ export interface Household {
   members: Member[];
   status: 'active' | 'archived';
   archivedReason: string | null;
+  /** Round the archive is dated in (issue 12: from it the household is "removed" from the lists). */
+  archivedRound?: number | null;
+  ethnicGroup?: string;
   version: number;
   /** List rows, when a round was asked for: that round's category under each standard. */
   assessment?: { round: number; cityCategory: Category | null; nationalCategory: Category | null } | null;

@@ -2,6 +2,7 @@
 import { pageMessages } from './messages-pages.ts';
 import { adminMessages } from './messages-admin.ts';
 import { duplicateMessages } from './messages-duplicates.ts';
+import { roundMessages } from './messages-rounds.ts';
 
 type Entry = { vi: string; en: string };
 
@@ -190,5 +191,5 @@ const coreMessages = {
   'assessment.amountInvalid': { vi: 'Thu nhập phải là số đồng (chỉ gồm chữ số).', en: 'Income must be a whole number of VND.' },
 } satisfies Record<string, Entry>;
 
-export const messages = { ...coreMessages, ...pageMessages, ...adminMessages, ...duplicateMessages };
+export const messages = { ...coreMessages, ...pageMessages, ...adminMessages, ...duplicateMessages, ...roundMessages };
 export type MessageKey = keyof typeof messages;

@@ -2,10 +2,10 @@
  * One round's assessment of a household: income with its unit, the deprivation indicators of both standards,
  * optional facts. Saving re-classifies it on the server; the detail page then shows the new category and reasons.
  */
-import { getHousehold, putAssessment, type AssessmentInput } from '../api/endpoints.ts';
+import { getHousehold, getRoundWards, putAssessment, type AssessmentInput } from '../api/endpoints.ts';
 import { ApiError } from '../api/http.ts';
 import type { Assessment } from '../api/types.ts';
-import { clearFieldErrors, field, h, showFieldError } from '../dom.ts';
+import { clear, clearFieldErrors, field, h, showFieldError } from '../dom.ts';
 import { fmtDecimal, lang, loc, t, type MessageKey } from '../i18n/index.ts';
 import { navigate, type Route } from '../router.ts';
 import { alertBox, errorText } from './common.ts';
@@ -20,6 +20,9 @@ export async function assessmentFormView(route: Route, outlet: HTMLElement): Pro
   const round = Number(route.params.round);
   const [{ household: hh }, indicators] = await Promise.all([getHousehold(route.params.id!), allIndicators()]);
   const current: Assessment | undefined = (await assessmentsOf(hh)).find((a) => a.round === round);
+  // An approved ward list is frozen (issue 12): the form is shown read-only with a notice, and the server refuses too.
+  const wardRound = (await getRoundWards(round).catch(() => [])).find((w) => w.wardCode === hh.wardCode);
+  const frozen = wardRound?.status === 'approved';
   const error = alertBox();
 
   const amount = h('input', { name: 'income.amount', inputmode: 'numeric', required: true, value: current ? String(current.income.amount) : '' });
@@ -66,7 +69,7 @@ export async function assessmentFormView(route: Route, outlet: HTMLElement): Pro
       h('div', { class: 'field-error', role: 'alert' })),
     derivedNote,
     h('div', { class: 'form-actions' },
-      h('button', { type: 'submit', class: 'primary', 'data-testid': 'save-assessment' }, t('form.save')),
+      frozen ? null : h('button', { type: 'submit', class: 'primary', 'data-testid': 'save-assessment' }, t('form.save')),
       h('a', { class: 'button', href: `#/households/${encodeURIComponent(hh.id)}` }, t('form.cancel'))),
   );
 
@@ -98,9 +101,14 @@ export async function assessmentFormView(route: Route, outlet: HTMLElement): Pro
     }
   }
 
-  outlet.replaceChildren(
+  if (frozen) for (const el of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) el.disabled = true;
+  const warnings = (current as { warnings?: { vi: string; en: string }[] } | undefined)?.warnings ?? [];
+  clear(
+    outlet,
     h('p', {}, h('a', { href: `#/households/${encodeURIComponent(hh.id)}` }, `‹ ${hh.householdCode} — ${hh.headName}`)),
     h('h1', {}, t('assessment.title', { round })),
+    frozen ? h('div', { class: 'notice', role: 'note', 'data-testid': 'round-approved' }, t('rounds.approvedNotice', { round, decision: wardRound?.decision?.number ?? '' })) : null,
+    warnings.length ? h('ul', { class: 'notice', 'data-testid': 'derived-warnings' }, warnings.map((w) => h('li', {}, loc(w)))) : null,
     form,
   );
 }

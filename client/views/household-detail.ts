@@ -79,7 +79,7 @@ export async function householdDetailView(route: Route, outlet: HTMLElement): Pr
     const question = t('detail.confirmArchive', { code: hh.householdCode, reason: reason.selectedOptions[0]?.textContent ?? reason.value, date: fmtDate(archiveDate.value || today) });
     if (!confirm(question)) return;
     try {
-      await archiveHousehold(hh.id, etag, reason.value);
+      await archiveHousehold(hh.id, etag, reason.value, archiveDate.value || undefined);
       navigate(`/households/${hh.id}`);
     } catch (err) {
       error.textContent = err instanceof ApiError && err.status === 412 ? t('form.staleRecord') : errorText(err);

@@ -3,6 +3,8 @@
  * `members.0.birthYear`) and are shown under the matching field; a 412 means someone else saved first.
  */
 import { createHousehold, getHousehold, updateHousehold, type HouseholdInput } from '../api/endpoints.ts';
+// The 54 official groups: one list, shared with the server's validation (issue 12, DTTS).
+import { ETHNIC_GROUPS } from '../../server/domain/households/ethnic-groups.ts';
 import { ApiError } from '../api/http.ts';
 import type { DuplicateWarning, Household, Member } from '../api/types.ts';
 import { clearFieldErrors, field, h } from '../dom.ts';
@@ -113,6 +115,7 @@ export async function householdFormView(route: Route, outlet: HTMLElement): Prom
   const idNumber = h('input', { name: 'headIdNumber', value: hh.headIdNumber ?? '', inputmode: 'numeric', pattern: '\\d{9}|\\d{12}' });
   const address = h('input', { name: 'address', value: hh.address ?? '' });
   const area = h('select', { name: 'area' }, (['urban', 'rural'] as const).map((a) => h('option', { value: a, selected: hh.area === a }, t(`area.${a}` as MessageKey))));
+  const ethnic = h('select', { name: 'ethnicGroup' }, ETHNIC_GROUPS.map((g) => h('option', { value: g.code, selected: (hh.ethnicGroup ?? 'kinh') === g.code }, g.vi)));
   const members = h('div', { class: 'members' });
   const renumber = () => {
     const rows = readMembers(members);
@@ -134,7 +137,8 @@ export async function householdFormView(route: Route, outlet: HTMLElement): Prom
       field(requiredLabel(t('households.head')), head, { name: 'headName' }),
       field(t('form.headIdNumber'), idNumber, { name: 'headIdNumber', hint: t('form.idHint') }),
       field(t('households.address'), address, { name: 'address' }),
-      field(requiredLabel(t('form.area')), area, { name: 'area' })),
+      field(requiredLabel(t('form.area')), area, { name: 'area' }),
+      field(t('form.ethnicGroup'), ethnic, { name: 'ethnicGroup' })),
     h('h2', {}, t('detail.members')),
     members,
     h('button', { type: 'button', onclick: () => members.append(memberRow({}, members.children.length, remove)) }, t('form.addMember')),
@@ -153,6 +157,7 @@ export async function householdFormView(route: Route, outlet: HTMLElement): Prom
       address: address.value.trim(),
       area: area.value as 'urban' | 'rural',
       members: readMembers(members) as Member[],
+      ethnicGroup: ethnic.value,
     };
     if (!editing) body.wardCode = ward.value;
     // Every problem at once: what can be checked here first, then the server's full list.

@@ -7,13 +7,14 @@ import { navigate, type Route } from '../router.ts';
 import { rounds } from '../state.ts';
 import { alertBox, downloadButton, errorText, pageTitle } from './common.ts';
 
-const STEPS: (keyof ListBlock)[] = ['start', 'escaped', 'fellBack', 'new', 'end'];
+const STEPS: (keyof ListBlock)[] = ['start', 'escaped', 'removed', 'fellBack', 'new', 'end'];
+const stepLabel = (s: keyof ListBlock) => (s === 'removed' ? t('reports.removed') : t(`panel.${s}` as MessageKey));
 
 /** Count and its share of the ward's total households; a missing total shows the count and no rate. */
 function countCells(row: RatesRow, list: 'poor' | 'nearPoor', step: keyof ListBlock): HTMLElement[] {
-  const n = row[list][step] as number;
+  const n = (row[list][step] as number | undefined) ?? 0;
   const b = row[list];
-  const pct = { start: b.startRate, escaped: b.escapedRate, fellBack: b.fellBackRate, new: b.newRate, end: b.rate }[step as string] ?? null;
+  const pct = { start: b.startRate, escaped: b.escapedRate, removed: b.removedRate, fellBack: b.fellBackRate, new: b.newRate, end: b.rate }[step as string] ?? null;
   return [h('td', { class: 'num', 'data-col': `${list}.${step}` }, fmtInt(n)), h('td', { class: 'num pct' }, fmtPct(pct))];
 }
 
@@ -26,7 +27,16 @@ function reportRow(row: RatesRow, index: number | null): HTMLElement {
     h('td', { class: 'num' }, fmtInt(row.totalHouseholds)),
     STEPS.flatMap((s) => countCells(row, 'poor', s)),
     STEPS.flatMap((s) => countCells(row, 'nearPoor', s)),
+    h('td', { class: 'num', 'data-col': 'unreviewed' }, fmtInt((row.poor.unreviewed ?? 0) + (row.nearPoor.unreviewed ?? 0))),
+    h('td', { 'data-col': 'approval' }, approvalText(row, index === null)),
   );
+}
+
+/** The approving decision of a ward's list ("125/QĐ-UBND, 2017-12-22") or "not approved"; blank on an approved total. */
+function approvalText(row: RatesRow, isTotal: boolean): string {
+  const a = row.approval;
+  if (a?.status === 'approved') return a.decisionNumber ? `${a.decisionNumber}, ${a.decisionDate ?? ''}` : '';
+  return isTotal && !row.flags?.includes('NOT_ALL_APPROVED') ? '' : t('reports.notApproved');
 }
 
 export async function reportsView(route: Route, outlet: HTMLElement): Promise<void> {
@@ -61,7 +71,7 @@ export async function reportsView(route: Route, outlet: HTMLElement): Promise<vo
 
   try {
     const report = await getRates(round, standard);
-    const stepHeads = () => STEPS.map((s) => h('th', { scope: 'colgroup', colspan: '2' }, t(`panel.${s}` as MessageKey)));
+    const stepHeads = () => STEPS.map((s) => h('th', { scope: 'colgroup', colspan: '2' }, stepLabel(s)));
     const subHeads = () => STEPS.flatMap(() => [h('th', { scope: 'col' }, t('reports.count')), h('th', { scope: 'col' }, '%')]);
     body.replaceChildren(
       h('table', { class: 'data-table report-table' },
@@ -72,11 +82,14 @@ export async function reportsView(route: Route, outlet: HTMLElement): Promise<vo
             h('th', { rowspan: '3', scope: 'col' }, t('common.ward')),
             h('th', { rowspan: '3', scope: 'col' }, t('panel.total')),
             h('th', { colspan: String(STEPS.length * 2), scope: 'colgroup' }, t('measure.poor')),
-            h('th', { colspan: String(STEPS.length * 2), scope: 'colgroup' }, t('measure.nearPoor'))),
+            h('th', { colspan: String(STEPS.length * 2), scope: 'colgroup' }, t('measure.nearPoor')),
+            h('th', { rowspan: '3', scope: 'col' }, t('reports.unreviewed')),
+            h('th', { rowspan: '3', scope: 'col' }, t('reports.approval'))),
           h('tr', {}, stepHeads(), stepHeads()),
           h('tr', {}, subHeads(), subHeads())),
         h('tbody', {}, report.rows.map((r, i) => reportRow(r, i + 1))),
         report.total ? h('tfoot', {}, reportRow(report.total, null)) : null),
+      report.total?.flags?.includes('NOT_ALL_APPROVED') ? h('p', { class: 'muted', 'data-testid': 'not-all-approved' }, t('reports.notAllApproved')) : '',
     );
   } catch (err) {
     body.replaceChildren(alertBox(errorText(err)));

@@ -61,7 +61,11 @@ export function drawAssessment(rng: Random, sets: SetsForRound, household: Surve
   if (!Number.isFinite(cutoff)) throw new Error('demo: the city set is expected to use a deprivation count cut-off');
   const cityCodes = sets.city.indicators.map((i) => i.code);
   const nationalOnly = sets.national.indicators.map((i) => i.code).filter((c) => !cityCodes.includes(c));
-  const forced = household.members.some((m) => !m.hasHealthInsurance && round - m.birthYear >= 6) ? ['health_insurance'] : [];
+  // Flags the registry derives from the members (ages in the round's year): ticked so the survey agrees with them.
+  const forced = [
+    ...(household.members.some((m) => m.hasHealthInsurance === false && round - m.birthYear >= 6) ? ['health_insurance'] : []),
+    ...(household.members.some((m) => m.inSchool === false && round - m.birthYear >= 5 && round - m.birthYear < 15) ? ['child_schooling'] : []),
+  ];
   const position = clamp01(household.depth + (rng.next() - 0.5) * 0.3);
 
   let amount: number;
@@ -81,7 +85,7 @@ export function drawAssessment(rng: Random, sets: SetsForRound, household: Surve
     count = rng.int(0, cutoff);
   }
   count = Math.max(count, forced.length);
-  const pool = cityCodes.filter((c) => !forced.includes(c) && c !== 'health_insurance');
+  const pool = cityCodes.filter((c) => !forced.includes(c) && c !== 'health_insurance' && c !== 'child_schooling');
   const deprivations = [...forced, ...rng.sample(pool, count - forced.length)];
   for (const code of nationalOnly) if (rng.chance(state === 'above' ? 0.04 : 0.12)) deprivations.push(code);
 

@@ -13,6 +13,7 @@ import type { ImportRow } from '../../server/domain/imports/types.ts';
 import { importWardTotals } from '../../server/domain/units/totals-service.ts';
 import { createUser } from '../../server/domain/users/service.ts';
 import { ratesReport } from '../../server/domain/reports/service.ts';
+import { approveRound, submitRound } from '../../server/domain/rounds/service.ts';
 import { DEMO_ROUNDS, WARD_PROFILES } from './demo-district.ts';
 import { generateDemoDistrict, type DemoHousehold } from './demo-generator.ts';
 
@@ -20,7 +21,9 @@ export interface DemoLoadReport {
   households: number;
   assessments: number;
   users: string[];
-  timings: { generateMs: number; totalsMs: number; usersMs: number; householdsMs: number };
+  /** Ward code → round → list status after the load. */
+  rounds: Record<string, Record<number, string>>;
+  timings: { generateMs: number; totalsMs: number; usersMs: number; householdsMs: number; roundsMs: number };
 }
 
 export function demoCtx(registry: Registry, requestId = 'demo-load'): Ctx {
@@ -83,7 +86,42 @@ export async function loadDemoDistrict(registry: Registry, config: Config, passw
   await refreshStatistics(registry.deps.db);
   const householdsMs = since(t);
   progress(`households and assessments written (${householdsMs} ms)`);
-  return { households: dataset.households.length, assessments: dataset.assessmentCount, users: ['admin', ...users], timings: { generateMs, totalsMs, usersMs, householdsMs } };
+
+  t = performance.now();
+  const rounds = await recordDemoDecisions(ctx);
+  const roundsMs = since(t);
+  progress(`ward lists: 2015–2019 approved (demo decisions), 2020 partly submitted (${roundsMs} ms)`);
+  return { households: dataset.households.length, assessments: dataset.assessmentCount, users: ['admin', ...users], rounds, timings: { generateMs, totalsMs, usersMs, householdsMs, roundsMs } };
+}
+
+/** Wards whose officers have submitted their 2020 list in the demo (the others are still reviewing). */
+export const DEMO_SUBMITTED_2020 = 5;
+
+/**
+ * The official record of the demo (issue 12 §2), through the rounds service: every ward's list of 2015–2019 is
+ * submitted and approved by a made-up decision marked "(demo)"; in 2020 the first wards have submitted, the rest are
+ * open. Returns the round table (ward → status per round) for the load report.
+ */
+export async function recordDemoDecisions(ctx: Ctx): Promise<Record<string, Record<number, string>>> {
+  const table: Record<string, Record<number, string>> = {};
+  for (const [i, ward] of WARD_PROFILES.entries()) {
+    table[ward.code] = {};
+    for (const round of DEMO_ROUNDS) {
+      if (round === 2020 && i >= DEMO_SUBMITTED_2020) {
+        table[ward.code]![round] = 'open';
+        continue;
+      }
+      await submitRound(ctx, round, ward.code);
+      if (round === 2020) {
+        table[ward.code]![round] = 'submitted';
+        continue;
+      }
+      const number = `${100 + i * 7 + (round - 2015) * 3}/QĐ-UBND (demo)`;
+      await approveRound(ctx, round, ward.code, { decisionNumber: number, decisionDate: `${round}-12-${String(20 + (i % 8)).padStart(2, '0')}`, signer: 'Chủ tịch UBND phường (demo)' });
+      table[ward.code]![round] = 'approved';
+    }
+  }
+  return table;
 }
 
 /** The 2017 city-standard district row, read back from the report service (what the map and report show). */

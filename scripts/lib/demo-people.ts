@@ -75,7 +75,8 @@ export function drawMembers(rng: Random, ids: IdNumbers, surveyYear: number, poo
       relation,
       idNumber: age >= 14 ? ids.next() : null,
       hasHealthInsurance: true,
-      inSchool: age >= 5 && age < 23 && rng.chance(age < 15 ? 0.95 : 0.55),
+      // Asked of school-age members only; for the others the fact is unknown (null derives nothing, domain.md §5b).
+      inSchool: age >= 5 && age < 23 ? rng.chance(age < 15 ? 0.95 : 0.55) : null,
     });
   };
   add(`${family} ${rng.pick(MIDDLE[headSex])} ${rng.pick(GIVEN[headSex])}`, headAge, headSex, 'Chủ hộ');

@@ -45,6 +45,8 @@ export const wards = pgTable(
     geometry: jsonb('geometry'),
     /** 'schematic' for the shipped demo boundaries, 'official' once a district loads its own. */
     boundary: text('boundary'),
+    /** 'urban' (phường, thị trấn) or 'rural' (xã): the summary form splits its table into these sections (domain.md §5). */
+    area: text('area', { enum: ['urban', 'rural'] }).notNull().default('urban'),
     validFrom: date('valid_from', { mode: 'string' }),
     validTo: date('valid_to', { mode: 'string' }),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -144,6 +146,8 @@ export const criteriaSets = pgTable(
     indicators: jsonb('indicators').notNull(),
     /** { kind: 'count', cutoff } or { kind: 'score', cutoff } */
     rule: jsonb('rule').notNull(),
+    /** Thresholds for deriving deprivations from facts (domain.md §5b); null = the Decision 59 defaults. */
+    derivation: jsonb('derivation'),
     provisional: boolean('provisional').notNull().default(false),
     note: text('note'),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -168,6 +172,10 @@ export const households = pgTable(
     members: jsonb('members').notNull().default(sql`'[]'::jsonb`),
     status: text('status', { enum: ['active', 'archived'] }).notNull().default('active'),
     archivedReason: text('archived_reason'),
+    /** Round in which the archive is dated: from it on the household is off every list as `removed` (domain.md §4). */
+    archivedRound: smallint('archived_round'),
+    /** Ethnic group of the head (one of the 54 official groups, code as in households/ethnic-groups.ts). */
+    ethnicGroup: text('ethnic_group').notNull().default('kinh'),
     /** Lower-case, diacritics-free name + code + address, so "nguyen van a" finds "Nguyễn Văn A". */
     searchText: text('search_text').notNull().default(''),
     version: integer('version').notNull().default(1),
@@ -198,10 +206,10 @@ export const households = pgTable(
     // The rates report reads only households that were ever on a list (~10 % of a district): index-only scans of
     // these partial indexes instead of a 116k-row sequential scan (PGlite has no JIT and no autovacuum/analyze).
     index('households_city_lists_idx')
-      .on(t.wardCode, t.cityPoorMask, t.cityNearPoorMask)
+      .on(t.wardCode, t.cityPoorMask, t.cityNearPoorMask, t.assessedMask, t.archivedRound, t.ethnicGroup)
       .where(sql`city_poor_mask <> 0 or city_near_poor_mask <> 0`),
     index('households_national_lists_idx')
-      .on(t.wardCode, t.nationalPoorMask, t.nationalNearPoorMask)
+      .on(t.wardCode, t.nationalPoorMask, t.nationalNearPoorMask, t.assessedMask, t.archivedRound, t.ethnicGroup)
       .where(sql`national_poor_mask <> 0 or national_near_poor_mask <> 0`),
     // households_search_trgm_idx (GIN, pg_trgm, on search_text) is created by hand in migration 0003: drizzle-kit
     // would write it before the `create extension` it needs.
@@ -224,6 +232,9 @@ export const assessments = pgTable(
     deprivations: jsonb('deprivations').notNull().default(sql`'[]'::jsonb`),
     /** Facts the survey gave (floor area, members count…) from which flags were derived. */
     facts: jsonb('facts').notNull().default(sql`'{}'::jsonb`),
+    /** The members as surveyed in this round and the area then (domain.md §1: an assessment keeps its facts). */
+    members: jsonb('members'),
+    area: text('area'),
     surveyor: text('surveyor'),
     surveyedAt: date('surveyed_at', { mode: 'string' }),
     source: text('source').notNull().default('manual'),
@@ -253,6 +264,32 @@ export const dataVersions = pgTable('data_versions', {
   version: bigint('version', { mode: 'number' }).notNull().default(0),
   changedAt: ts('changed_at').notNull().defaultNow(),
 });
+/**
+ * A ward's list for one round (domain.md §1): open → submitted → approved (frozen) → reopened by the district.
+ * No row = open.
+ */
+export const wardRounds = pgTable(
+  'ward_rounds',
+  {
+    wardCode: text('ward_code').notNull().references(() => wards.code),
+    round: smallint('round').notNull(),
+    status: text('status', { enum: ['open', 'submitted', 'approved'] }).notNull().default('open'),
+    submittedBy: text('submitted_by'),
+    submittedAt: ts('submitted_at'),
+    decisionNumber: text('decision_number'),
+    decisionDate: date('decision_date', { mode: 'string' }),
+    decisionSigner: text('decision_signer'),
+    approvedBy: text('approved_by'),
+    approvedAt: ts('approved_at'),
+    reopenedReason: text('reopened_reason'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.wardCode, t.round] }),
+    check('ward_rounds_status_check', sql`${t.status} in ('open','submitted','approved')`),
+    index('ward_rounds_round_idx').on(t.round),
+  ],
+);
 
 // ── Imports ─────────────────────────────────────────────────────────────────────────────────────────────────
 export const imports = pgTable(

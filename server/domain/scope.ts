@@ -39,10 +39,10 @@ export async function requireWardInScope(exec: Executor, actor: Actor, wardCode:
 }
 
 /** The ward codes in the actor's scope (the district's wards for admin/district; its own ward for a ward user). */
-export async function wardsInScope(exec: Executor, actor: Actor, defaultDistrict: string): Promise<{ code: string; name: string; districtCode: string }[]> {
+export async function wardsInScope(exec: Executor, actor: Actor, defaultDistrict: string): Promise<{ code: string; name: string; districtCode: string; area: 'urban' | 'rural' }[]> {
   const district = actor.districtCode ?? defaultDistrict;
   const rows = await exec
-    .select({ code: wards.code, name: wards.name, districtCode: wards.districtCode })
+    .select({ code: wards.code, name: wards.name, districtCode: wards.districtCode, area: wards.area })
     .from(wards)
     .where(actor.role === 'ward' ? eq(wards.code, actor.wardCode ?? '∅') : eq(wards.districtCode, district))
     .orderBy(wards.code);

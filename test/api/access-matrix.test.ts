@@ -28,6 +28,9 @@ function householdBody(wardCode: string, n: number) {
 }
 const assessmentBody = { income: { amount: 900_000, per: 'month' }, deprivations: [] };
 
+// A round before the fixtures' assessments (2017), so no household is unreviewed in it.
+const ROUNDS_ROUND = 2016;
+
 // ── The rows ────────────────────────────────────────────────────────────────────────────────────────────────
 const ROWS: Row[] = [
   // Public and session endpoints
@@ -89,6 +92,20 @@ const ROWS: Row[] = [
   ...[{ wardCode: OTHER_WARD }, { version: 7 }, { createdBy: 'someone' }].map(
     (body): Row => ({ method: 'PATCH', path: '/api/households/{id}', target: 'household', policy: 'any-user', ok: 400, note: Object.keys(body)[0], body: () => body, headers: () => ({ 'if-match': '"1"' }) }),
   ),
+
+  // Rounds (issue 12): status read by all (a ward user sees its ward); submit by the ward's officer or the district;
+  // approve/reopen by district and admin. An allowed submit is reopened again by the admin so every case starts open;
+  // approve and reopen of an open list are 409 ROUND_STATUS — after the scope check, which is what this proves.
+  { method: 'GET', path: `/api/rounds/${ROUNDS_ROUND}/wards`, target: 'none', policy: 'any-user', check: (res, c) => onlyHomeWard(res.body.data, c.subject) },
+  { method: 'GET', path: `/api/rounds/${ROUNDS_ROUND}/wards/{id}/unreviewed`, target: 'ward', policy: 'scoped', check: (res) => expect(res.body.data).to.be.an('array') },
+  { method: 'POST', path: `/api/rounds/${ROUNDS_ROUND}/wards/{id}/submit`, target: 'ward', policy: 'scoped',
+    check: async (res, c, fx) => {
+      expect(res.body).to.include({ wardCode: c.id, status: 'submitted' });
+      expect((await fx.clients.admin.post(`/api/rounds/${ROUNDS_ROUND}/wards/${c.id}/reopen`, { reason: 'access matrix' })).status).to.equal(200);
+    } },
+  { method: 'POST', path: `/api/rounds/${ROUNDS_ROUND}/wards/{id}/approve`, target: 'ward', policy: 'district', ok: 409, note: 'open list',
+    body: () => ({ decisionNumber: '1/QĐ-UBND', decisionDate: `${ROUNDS_ROUND}-12-20` }) },
+  { method: 'POST', path: `/api/rounds/${ROUNDS_ROUND}/wards/{id}/reopen`, target: 'ward', policy: 'district', ok: 409, note: 'open list', body: () => ({ reason: 'kiểm tra' }) },
 
   // Criteria: read by all, changed by admins
   { method: 'GET', path: '/api/criteria', target: 'none', policy: 'any-user' },

@@ -46,14 +46,17 @@ describe('exports: rates.xlsx and households.xlsx', function () {
     it('has a title with district, round and standard, and the two-level merged headers', () => {
       expect(value(ws, 'A1')).to.match(/NĂM 2017/);
       expect(value(ws, 'A2')).to.match(/Quận 12/).and.match(/Thành phố Hồ Chí Minh/);
+      // Issue 12: start "as approved", DTTS at start and end, and "Giảm khác" in each list block; the decision column.
       const expected: Record<string, string> = {
-        A4: 'STT', B4: 'Phường', C4: 'Tổng số hộ', D4: 'Hộ nghèo', N4: 'Hộ cận nghèo',
-        D5: 'Đầu năm', F5: 'Thoát nghèo', H5: 'Tái nghèo', J5: 'Phát sinh mới', L5: 'Cuối năm',
-        P5: 'Thoát cận nghèo', R5: 'Tái cận nghèo', D6: 'Số hộ', E6: 'Tỷ lệ (%)', W6: 'Tỷ lệ (%)',
+        A4: 'STT', B4: 'Phường', C4: 'Tổng số hộ', D4: 'Hộ nghèo', T4: 'Hộ cận nghèo',
+        D5: 'Đầu năm (theo Quyết định đã phê duyệt)', F5: 'Trong đó DTTS đầu năm', H5: 'Thoát nghèo', J5: 'Giảm khác (chuyển đi, chết, nhập hộ)',
+        L5: 'Tái nghèo', N5: 'Phát sinh mới', P5: 'Cuối năm', R5: 'Trong đó DTTS cuối năm',
+        X5: 'Thoát cận nghèo', Z5: 'Giảm khác (chuyển đi, chết, nhập hộ)', AB5: 'Tái cận nghèo', D6: 'Số hộ', E6: 'Tỷ lệ (%)', AI6: 'Tỷ lệ (%)',
+        AN5: 'Hộ nghèo chưa rà soát', AP5: 'Quyết định phê duyệt danh sách',
       };
       for (const [addr, label] of Object.entries(expected)) expect(value(ws, addr), addr).to.equal(label);
       const merges = (ws.model as unknown as { merges: string[] }).merges;
-      expect(merges).to.include.members(['A4:A6', 'B4:B6', 'C4:C6', 'D4:M4', 'N4:W4', 'D5:E5', 'L5:M5', 'V5:W5']);
+      expect(merges).to.include.members(['A4:A6', 'B4:B6', 'C4:C6', 'D4:S4', 'T4:AI4', 'D5:E5', 'P5:Q5', 'AH5:AI5', 'AP5:AP6']);
     });
 
     it('is print-ready: A4 landscape, header rows repeated, panes frozen below the headers', () => {
@@ -69,14 +72,15 @@ describe('exports: rates.xlsx and households.xlsx', function () {
       expect(a.getCell(1).value).to.equal(1);
       expect(a.getCell(2).value).to.equal('Phường Thạnh Xuân');
       expect(a.getCell(3).value).to.equal(1200);
-      expect([4, 5, 12, 13].map((c) => a.getCell(c).value)).to.deep.equal([3, 0.3, 3, 0.25]);
-      expect(a.getCell(13).numFmt).to.equal('0.00');
-      expect(a.getCell(16).value).to.equal(1); // near-poor escaped
+      expect([4, 5, 16, 17].map((c) => a.getCell(c).value)).to.deep.equal([3, 0.3, 3, 0.25]);
+      expect(a.getCell(17).numFmt).to.equal('0.00');
+      expect(a.getCell(24).value).to.equal(1); // near-poor escaped
+      expect(a.getCell(42).value).to.equal('chưa phê duyệt'); // no decision recorded yet
       const total = ws.getRow(7 + 11);
       expect(total.getCell(2).value).to.equal('Tổng cộng Quận 12');
       expect(total.getCell(3).value).to.equal(10600);
-      expect([4, 12, 13].map((c) => total.getCell(c).value)).to.deep.equal([4, 5, 0.05]);
-      expect(total.getCell(26).value).to.equal(0.01); // poor-rate change, percentage points
+      expect([4, 16, 17].map((c) => total.getCell(c).value)).to.deep.equal([4, 5, 0.05]);
+      expect(total.getCell(38).value).to.equal(0.01); // poor-rate change, percentage points
     });
 
     it('leaves a missing total’s rates blank and says so in a note', async () => {
@@ -85,7 +89,7 @@ describe('exports: rates.xlsx and households.xlsx', function () {
       const c = sheet.getRow(9); // third ward = C
       expect(c.getCell(1).value).to.equal(3);
       expect(c.getCell(3).value).to.equal(null);
-      expect(c.getCell(13).value).to.equal(null);
+      expect(c.getCell(17).value).to.equal(null);
       const notes: string[] = [];
       sheet.eachRow((row) => {
         const v = row.getCell(1).value;

@@ -29,6 +29,7 @@ export async function dbFingerprint(t: TestServer): Promise<Record<string, strin
       (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from users x) as users,
       (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from imports x) as imports,
       (select md5(coalesce(string_agg(x::text, '|' order by x.ward_code, x.round), '')) from ward_totals x) as ward_totals,
+      (select md5(coalesce(string_agg(x::text, '|' order by x.ward_code, x.round), '')) from ward_rounds x) as ward_rounds,
       (select md5(coalesce(string_agg(x::text, '|' order by x.id, x.version), '')) from criteria_sets x) as criteria_sets,
       (select md5(coalesce(string_agg(x.id || ':' || (x.revoked_at is null)::text, '|' order by x.id), '')) from sessions x) as sessions,
       (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from audit_events x

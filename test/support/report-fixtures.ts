@@ -5,12 +5,12 @@
  * by hand from the histories below.
  *
  * Each round's code chooses an income (yearly, urban, no deprivations) that lands in these categories
- * (domain.md §2–3; city lines 21/28 M VND per year in 2015–2018 and 28/36 M in 2019–2020; national urban lines
+ * (domain.md §2–3; city lines 21/28 M VND per year in 2015–2017 and 28/36 M in 2018–2020; national urban lines
  * 0.9/1.3 M per month = 10.8/15.6 M per year):
  *   PP  city poor,      national poor        ( 9.0 M/yr = 750k/month)
  *   PN  city poor,      national near-poor   (12.0 M/yr = 1.0 M/month)
  *   P-  city poor,      national off list    (18.0 M/yr = 1.5 M/month)
- *   N-  city near-poor, national off list    (24 M/yr in 2015–2018, 30 M/yr in 2019–2020)
+ *   N-  city near-poor, national off list    (24 M/yr in 2015–2017, 30 M/yr in 2018–2020)
  *   --  on no list                           (40 M/yr)
  *   ''  not assessed that round
  */
@@ -26,8 +26,11 @@ export interface FixtureHousehold {
   ward: keyof typeof FIXTURE_WARDS;
   code: string;
   rounds: [Code, Code, Code, Code, Code, Code];
-  /** Archived after its last assessment (it must still count in the rounds where it was on a list). */
-  archive?: boolean;
+  /**
+   * Archived (moved away) on this date, after its last assessment: it still counts in the rounds where it was on a
+   * list, and is `removed` (never `escaped`) in the round of the date.
+   */
+  archive?: string;
   headIdNumber?: string;
   headName?: string;
 }
@@ -36,7 +39,7 @@ export const FIXTURE_HOUSEHOLDS: FixtureHousehold[] = [
   { ward: 'A', code: 'A1', rounds: ['PP', 'PP', 'PN', 'PN', 'P-', '--'], headIdNumber: '079012345678', headName: 'Nguyễn Văn An' },
   { ward: 'A', code: 'A2', rounds: ['--', 'PP', 'PP', '--', 'PP', 'PP'], headIdNumber: '001234567', headName: '=HYPERLINK("http://x","y")' },
   { ward: 'A', code: 'A3', rounds: ['N-', 'N-', '--', 'N-', 'PP', 'N-'], headName: '+84 Trần Thị Bình' },
-  { ward: 'A', code: 'A4', rounds: ['P-', 'P-', 'P-', '', '', ''], archive: true, headName: 'Lê Văn Cường' },
+  { ward: 'A', code: 'A4', rounds: ['P-', 'P-', 'P-', '', '', ''], archive: '2018-03-15', headName: 'Lê Văn Cường' },
   { ward: 'B', code: 'B1', rounds: ['PN', 'PP', 'PP', 'PP', 'PN', '--'], headName: 'Phạm Thị Dung' },
   { ward: 'B', code: 'B2', rounds: ['--', '--', 'N-', 'P-', '--', 'P-'], headName: '@SUM(A1)' },
   { ward: 'B', code: 'B3', rounds: ['PP', '--', '--', '--', '--', 'PP'], headName: '-2+3' },
@@ -63,7 +66,7 @@ function incomeFor(code: Exclude<Code, ''>, round: number): number {
     case 'P-':
       return 18_000_000;
     case 'N-':
-      return round <= 2018 ? 24_000_000 : 30_000_000;
+      return round <= 2017 ? 24_000_000 : 30_000_000;
     case '--':
       return 40_000_000;
   }
@@ -102,7 +105,7 @@ export async function loadReportFixture(api: ApiClient): Promise<Map<string, str
     }
     if (h.archive) {
       const current = await ok<{ version: number }>(`get ${h.code}`, api.get(`/api/households/${created.id}`));
-      await ok(`archive ${h.code}`, api.delete(`/api/households/${created.id}`, { reason: 'moved' }, { 'if-match': `"${current.version}"` }));
+      await ok(`archive ${h.code}`, api.delete(`/api/households/${created.id}`, { reason: 'moved', date: h.archive }, { 'if-match': `"${current.version}"` }));
     }
   }
   for (const [ward, totals] of Object.entries(FIXTURE_TOTALS)) {

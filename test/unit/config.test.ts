@@ -7,7 +7,8 @@ describe('config', () => {
     expect(c.port).to.equal(3000);
     expect(c.databaseUrl).to.equal(null);
     expect(c.dataDir).to.match(/data$/);
-    expect(c.criteriaRounds.city[0]).to.deep.equal({ from: 2015, to: 2018, set: 'hcm-2016-2018' });
+    // Round 2018 already used the raised city lines (domain.md §3, issue 12 §4).
+    expect(c.criteriaRounds.city).to.deep.equal([{ from: 2015, to: 2017, set: 'hcm-2016-2018' }, { from: 2018, to: 2020, set: 'hcm-2019-2020' }]);
   });
 
   it('refuses bad values and names every bad key at once', () => {

@@ -15,7 +15,7 @@ describe('import child process limits', function () {
     fs.writeFileSync(path.join(dir, 'w.xlsx'), await workbookBuffer([{ name: 'Hộ', rows: surveyRows(5) }]));
     job = {
       file: path.join(dir, 'w.xlsx'), rowsFile: path.join(dir, 'rows.ndjson'), errorsFile: path.join(dir, 'errors.ndjson'), sheetsFile: path.join(dir, 'sheets.json'),
-      ctx: { wards: [], allowedWards: [], indicators: [], indicatorsByRound: {}, roundMin: 2015, roundMax: 2020, currentYear: 2026 },
+      ctx: { wards: [], allowedWards: [], indicators: [], indicatorsByRound: {}, roundMin: 2015, roundMax: 2020, currentYear: 2026, approvedWardRounds: [] },
       limits: { ...DEFAULT_LIMITS, maxUncompressedBytes: 50 * 1048576 },
     };
   });

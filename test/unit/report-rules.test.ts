@@ -43,32 +43,52 @@ describe('report rules: rounding, rates, reconciliation', () => {
 
   it('buildRateRow flags missing totals and the baseline round, and refuses counts that do not reconcile', () => {
     const c = emptyCounts();
-    c.poor = { start: 10, escaped: 3, fellBack: 1, new: 2, end: 10 };
-    const row = buildRateRow({ code: 'w', name: 'W' }, c, null, 1000, false);
+    c.poor = { start: 10, escaped: 3, removed: 0, fellBack: 1, new: 2, end: 10, unreviewed: 0, minorityStart: 0, minorityEnd: 0 };
+    const open = { status: 'open' as const, decisionNumber: null, decisionDate: null };
+    const row = buildRateRow({ code: 'w', name: 'W' }, c, null, 1000, false, open);
     expect(row.flags).to.deep.equal(['TOTAL_MISSING']);
     expect(row.poor.rate).to.equal(null);
     expect(row.poor.startRate).to.equal(1);
     expect(row.change.poorRatePp).to.equal(null);
-    expect(buildRateRow({ code: 'w', name: 'W' }, emptyCounts(), 100, null, true).flags).to.deep.equal(['BASELINE_ROUND']);
+    expect(buildRateRow({ code: 'w', name: 'W' }, emptyCounts(), 100, null, true, open).flags).to.deep.equal(['BASELINE_ROUND']);
     c.poor.end = 11;
-    expect(() => buildRateRow({ code: 'w', name: 'W' }, c, 100, 100, false)).to.throw(/does not reconcile/);
+    expect(() => buildRateRow({ code: 'w', name: 'W' }, c, 100, 100, false, open)).to.throw(/does not reconcile/);
+    // The identity counts removed households: 10 − 3 − 2 + 1 + 2 = 8.
+    c.poor = { ...c.poor, removed: 2, end: 8 };
+    expect(buildRateRow({ code: 'w', name: 'W' }, c, 100, 100, false, open).poor.removedRate).to.equal(2);
   });
 
   it('countRound: per-list categories and moves between the lists', () => {
     // bit 0 = 2015. Household A: poor 2015, near-poor 2016. B: near-poor 2015, poor 2016. C: poor 2015, off 2016,
     // poor 2017 (fell back). Two of C.
     const groups: MaskGroup[] = [
-      { wardCode: 'w', poorMask: 0b001, nearPoorMask: 0b010, households: 1 },
-      { wardCode: 'w', poorMask: 0b010, nearPoorMask: 0b001, households: 1 },
-      { wardCode: 'w', poorMask: 0b101, nearPoorMask: 0, households: 2 },
+      { wardCode: 'w', poorMask: 0b001, nearPoorMask: 0b010, assessedMask: 0b111, archivedRound: null, minority: false, households: 1 },
+      { wardCode: 'w', poorMask: 0b010, nearPoorMask: 0b001, assessedMask: 0b111, archivedRound: null, minority: false, households: 1 },
+      { wardCode: 'w', poorMask: 0b101, nearPoorMask: 0, assessedMask: 0b111, archivedRound: null, minority: true, households: 2 },
     ];
+    const z = { removed: 0, unreviewed: 0 };
     const y2016 = countRound(groups, 2016, 2015).get('w')!;
-    expect(y2016.poor).to.deep.equal({ start: 3, escaped: 3, fellBack: 0, new: 1, end: 1 });
-    expect(y2016.nearPoor).to.deep.equal({ start: 1, escaped: 1, fellBack: 0, new: 1, end: 1 });
+    expect(y2016.poor).to.deep.equal({ ...z, start: 3, escaped: 3, fellBack: 0, new: 1, end: 1, minorityStart: 2, minorityEnd: 0 });
+    expect(y2016.nearPoor).to.deep.equal({ ...z, start: 1, escaped: 1, fellBack: 0, new: 1, end: 1, minorityStart: 0, minorityEnd: 0 });
     expect(y2016.moves).to.deep.equal({ poorToNearPoor: 1, nearPoorToPoor: 1 });
     const y2017 = countRound(groups, 2017, 2015).get('w')!;
-    expect(y2017.poor).to.deep.equal({ start: 1, escaped: 1, fellBack: 2, new: 0, end: 2 });
+    expect(y2017.poor).to.deep.equal({ ...z, start: 1, escaped: 1, fellBack: 2, new: 0, end: 2, minorityStart: 0, minorityEnd: 2 });
     const y2015 = countRound(groups, 2015, 2015).get('w')!;
-    expect(y2015.poor).to.deep.equal({ start: 0, escaped: 0, fellBack: 0, new: 3, end: 3 });
+    expect(y2015.poor).to.deep.equal({ ...z, start: 0, escaped: 0, fellBack: 0, new: 3, end: 3, minorityStart: 0, minorityEnd: 2 });
+  });
+
+  it('countRound: an archived household is removed, never escaped; an unreviewed one stays on its list until approval', () => {
+    // M: poor 2015, archived (moved) in 2016. U: poor 2015, no 2016 assessment, not archived.
+    const groups: MaskGroup[] = [
+      { wardCode: 'w', poorMask: 0b001, nearPoorMask: 0, assessedMask: 0b001, archivedRound: 2016, minority: false, households: 1 },
+      { wardCode: 'w', poorMask: 0b001, nearPoorMask: 0, assessedMask: 0b001, archivedRound: null, minority: false, households: 1 },
+    ];
+    const open = countRound(groups, 2016, 2015, () => false).get('w')!;
+    expect(open.poor).to.deep.equal({ start: 2, escaped: 0, removed: 1, fellBack: 0, new: 0, end: 1, unreviewed: 1, minorityStart: 0, minorityEnd: 0 });
+    // Still carried in 2017 (not approved either): start 1, end 1, unreviewed 1.
+    expect(countRound(groups, 2017, 2015, () => false).get('w')!.poor).to.include({ start: 1, end: 1, unreviewed: 1, removed: 0, escaped: 0 });
+    // Once the round is approved, the list is what was reviewed: U is no longer carried.
+    const approved = countRound(groups, 2016, 2015, () => true).get('w')!;
+    expect(approved.poor).to.deep.equal({ start: 2, escaped: 1, removed: 1, fellBack: 0, new: 0, end: 0, unreviewed: 0, minorityStart: 0, minorityEnd: 0 });
   });
 });

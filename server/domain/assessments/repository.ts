@@ -36,7 +36,7 @@ export async function assessmentsWithHouseholds(exec: Executor, rounds: number[]
     .orderBy(asc(assessments.householdId), asc(assessments.round));
 }
 
-export async function updateClassification(exec: Executor, id: string, values: Pick<AssessmentRow, 'results' | 'cityCategory' | 'nationalCategory' | 'deprivations' | 'facts'>): Promise<void> {
+export async function updateClassification(exec: Executor, id: string, values: Pick<AssessmentRow, 'results' | 'cityCategory' | 'nationalCategory' | 'deprivations' | 'facts'> & Partial<Pick<AssessmentRow, 'members' | 'area'>>): Promise<void> {
   await exec
     .update(assessments)
     .set({ ...values, updatedAt: sql`now()` })
@@ -50,4 +50,13 @@ export async function categoriesOf(exec: Executor, householdIds: string[]) {
     .select({ householdId: assessments.householdId, round: assessments.round, cityCategory: assessments.cityCategory, nationalCategory: assessments.nationalCategory })
     .from(assessments)
     .where(inArray(assessments.householdId, householdIds));
+}
+
+/** How many assessments of a round were classified under the standard by a set other than `setId`. */
+export async function countOtherSets(exec: Executor, standard: 'city' | 'national', round: number, setId: string): Promise<number> {
+  const [row] = await exec
+    .select({ n: sql<number>`count(*)::int` })
+    .from(assessments)
+    .where(and(eq(assessments.round, round), sql`${assessments.results}->${standard}->>'setId' <> ${setId}`));
+  return row?.n ?? 0;
 }

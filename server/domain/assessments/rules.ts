@@ -5,7 +5,9 @@
 import { errors } from '../../errors.ts';
 import { classify } from '../criteria/classify.ts';
 import type { Area, Category, CriteriaSet, IncomePer, Reason } from '../criteria/types.ts';
+export { DEFAULT_DERIVATION } from './derive.ts';
 import type { Member } from '../households/rules.ts';
+import { ageYearOf, deriveAll, membersAt, type Derived } from './derive.ts';
 
 export interface AssessmentFacts {
   /** Usable floor area of the dwelling, m². */
@@ -35,57 +37,33 @@ export interface StoredResult {
 export interface EvaluatedAssessment {
   deprivations: string[];
   facts: AssessmentFacts;
-  results: { city: StoredResult; national: StoredResult };
+  results: { city: StoredResult; national: StoredResult; warnings?: AssessmentWarning[] };
   cityCategory: Category;
   nationalCategory: Category;
 }
 
-/** Decision 59/2015/QĐ-TTg Art. 1 cl. 2 (housing): deprived when floor area per person is below 8 m². */
-export const MIN_FLOOR_AREA_PER_PERSON = 8;
-/** Decision 59/2015/QĐ-TTg Art. 1 cl. 2 (health): deprived when a member aged 6 or more has no health insurance. */
-export const HEALTH_INSURANCE_MIN_AGE = 6;
-
-/**
- * housing_area from facts: floorArea < 8 × members, compared as given (no division, so 24 m² for 3 people is
- * exactly 8 m² each and not deprived).
- */
-export function deriveHousingArea(facts: AssessmentFacts, members: Member[]): Reason | null {
-  if (typeof facts.floorArea !== 'number') return null;
-  const count = facts.membersCount ?? members.length;
-  if (!(count > 0) || !(facts.floorArea < MIN_FLOOR_AREA_PER_PERSON * count)) return null;
-  return {
-    code: 'DERIVED_HOUSING_AREA',
-    vi: `Suy ra "diện tích nhà ở": ${facts.floorArea} m² cho ${count} người, dưới ${MIN_FLOOR_AREA_PER_PERSON} m²/người (QĐ 59/2015/QĐ-TTg, Điều 1 khoản 2)`,
-    en: `Derived "floor area per person": ${facts.floorArea} m² for ${count} people, below ${MIN_FLOOR_AREA_PER_PERSON} m² per person (Decision 59/2015/QĐ-TTg Art. 1 cl. 2)`,
-  };
-}
-
-/**
- * health_insurance from the member list: age counted by birth year in the round's year (round 2015 = the baseline
- * census surveyed in late 2015), so a child born in 2010 counts from round 2016.
- */
-export function deriveHealthInsurance(members: Member[], round: number): Reason | null {
-  const uninsured = members.filter((m) => round - m.birthYear >= HEALTH_INSURANCE_MIN_AGE && m.hasHealthInsurance === false);
-  if (uninsured.length === 0) return null;
-  return {
-    code: 'DERIVED_HEALTH_INSURANCE',
-    vi: `Suy ra "bảo hiểm y tế": ${uninsured.length} thành viên từ ${HEALTH_INSURANCE_MIN_AGE} tuổi trở lên không có thẻ BHYT (QĐ 59/2015/QĐ-TTg, Điều 1 khoản 2)`,
-    en: `Derived "health insurance": ${uninsured.length} member(s) aged ${HEALTH_INSURANCE_MIN_AGE} or more without health insurance (Decision 59/2015/QĐ-TTg Art. 1 cl. 2)`,
-  };
-}
-
-function toStored(set: CriteriaSet, c: ReturnType<typeof classify>, derived: { code: string; reason: Reason }[]): StoredResult {
+function toStored(set: CriteriaSet, c: ReturnType<typeof classify>, derived: Derived[]): StoredResult {
   const known = new Set(set.indicators.map((i) => i.code));
-  const reasons = [...c.reasons, ...derived.filter((d) => known.has(d.code)).map((d) => d.reason)];
+  const reasons = [...c.reasons, ...derived.filter((d) => d.reason && known.has(d.code)).map((d) => d.reason!)];
   const out: StoredResult = { setId: set.id, version: set.version, category: c.category, deprivationCount: c.deprivationCount, reasons };
   if (c.score !== undefined) out.score = c.score;
   return out;
 }
 
+/** A tick the facts contradict (domain.md §5b): the tick stands, the form shows this warning. */
+export interface AssessmentWarning {
+  code: 'DERIVED_DIFFERS';
+  indicator: string;
+  vi: string;
+  en: string;
+}
+
 /**
- * Classifies one assessment under the city and the national set. Given codes must exist in at least one of the two
- * sets (else VALIDATION_FAILED naming them); each set counts only its own indicators. Derived flags are added to the
- * given ones (never removed) and explained in the reasons.
+ * Classifies one assessment under the city and the national set, from the facts of that round: the members as
+ * surveyed (ages at the survey date, or 31 December of the round) and the area. Given codes must exist in at least
+ * one of the two sets (else VALIDATION_FAILED naming them); each set counts only its own indicators and derives flags
+ * with its own thresholds (criteria-set data). Derived flags are added to the given ones (never removed) and
+ * explained in the reasons; a ticked flag the known facts contradict stays and gets a DERIVED_DIFFERS warning.
  */
 export function evaluateAssessment(
   sets: { city: CriteriaSet; national: CriteriaSet },
@@ -94,9 +72,11 @@ export function evaluateAssessment(
 ): EvaluatedAssessment {
   // `derived` is ours to write: a client cannot claim which flags were derived.
   const { derived: _claimed, ...facts }: AssessmentFacts = { ...(input.facts ?? {}) };
+  const ageYear = ageYearOf(input.round, input.surveyedAt);
+  const present = membersAt(household.members, ageYear);
   // Record the household size the assessment was judged with (the survey form and the import always give it), so
   // an assessment entered on screen and the same one re-imported from an export compare equal.
-  if (facts.membersCount === undefined && household.members.length > 0) facts.membersCount = household.members.length;
+  if (facts.membersCount === undefined && present.length > 0) facts.membersCount = present.length;
   const known = new Set([...sets.city.indicators, ...sets.national.indicators].map((i) => i.code));
   const unknown = [...new Set(input.deprivations.filter((c) => !known.has(c)))];
   if (unknown.length > 0) {
@@ -104,26 +84,34 @@ export function evaluateAssessment(
       { path: 'deprivations', code: 'UNKNOWN_INDICATOR', value: unknown, message: { vi: `Chỉ số không tồn tại: ${unknown.join(', ')}`, en: `Unknown indicators: ${unknown.join(', ')}` } },
     ]);
   }
-  const derived: { code: string; reason: Reason }[] = [];
-  const housing = deriveHousingArea(facts, household.members);
-  if (housing) derived.push({ code: 'housing_area', reason: housing });
-  const insurance = deriveHealthInsurance(household.members, input.round);
-  if (insurance) derived.push({ code: 'health_insurance', reason: insurance });
-
+  const given = new Set(input.deprivations);
   const all = new Set(input.deprivations);
-  for (const d of derived) if (known.has(d.code)) all.add(d.code);
-  const deprivations = [...known].filter((c) => all.has(c)); // stable order: city, then national-only codes
-  // Only flags the survey did not give, so the given ones can be recovered for a re-classification.
-  const added = derived.map((d) => d.code).filter((c) => known.has(c) && !input.deprivations.includes(c));
-  if (added.length > 0) facts.derived = added;
-
+  const addedCodes = new Set<string>();
+  const warnings = new Map<string, AssessmentWarning>();
   const run = (set: CriteriaSet) => {
     const own = new Set(set.indicators.map((i) => i.code));
-    return toStored(set, classify(set, { area: household.area, income: input.income, deprivations: deprivations.filter((c) => own.has(c)) }), derived);
+    const derived = deriveAll(set, household.members, facts, ageYear).filter((d) => own.has(d.code));
+    const codes = new Set([...given].filter((c) => own.has(c)));
+    for (const d of derived) {
+      if (d.deprived === true) {
+        codes.add(d.code);
+        all.add(d.code);
+        if (!given.has(d.code)) addedCodes.add(d.code);
+      } else if (d.deprived === false && given.has(d.code) && !warnings.has(d.code)) {
+        const ind = set.indicators.find((i) => i.code === d.code)!;
+        warnings.set(d.code, { code: 'DERIVED_DIFFERS', indicator: d.code, vi: `"${ind.vi}" được đánh dấu thiếu hụt nhưng dữ liệu khảo sát cho thấy không thiếu hụt; giữ theo đánh dấu của điều tra viên`, en: `"${ind.en}" is ticked as deprived but the survey facts show it is not; the surveyor's tick stands` });
+      }
+    }
+    return toStored(set, classify(set, { area: household.area, income: input.income, deprivations: [...codes] }), derived);
   };
   const city = run(sets.city);
   const national = run(sets.national);
-  return { deprivations, facts, results: { city, national }, cityCategory: city.category, nationalCategory: national.category };
+  const deprivations = [...known].filter((c) => all.has(c)); // stable order: city, then national-only codes
+  // Only flags the survey did not give, so the given ones can be recovered for a re-classification.
+  if (addedCodes.size > 0) facts.derived = [...known].filter((c) => addedCodes.has(c));
+  const results: EvaluatedAssessment['results'] = { city, national };
+  if (warnings.size > 0) results.warnings = [...warnings.values()];
+  return { deprivations, facts, results, cityCategory: city.category, nationalCategory: national.category };
 }
 
 export interface ListMasks {

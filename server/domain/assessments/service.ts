@@ -16,6 +16,8 @@ import type { HouseholdRow } from '../households/repository.ts';
 import * as householdsRepo from '../households/repository.ts';
 import type { Member } from '../households/rules.ts';
 import * as repo from './repository.ts';
+import { approvedKeys, assertWardRoundWritable } from '../rounds/guard.ts';
+import { roundApproved } from '../rounds/rules.ts';
 import { evaluateAssessment, givenDeprivations, listMasks, type AssessmentFacts, type AssessmentInput, type StoredResult } from './rules.ts';
 
 type Who = Pick<Ctx, 'actor' | 'requestId' | 'config'>;
@@ -52,11 +54,14 @@ export async function writeAssessment(
   opts: { sets: SetsForRound; source?: string; importId?: string | null },
 ): Promise<repo.AssessmentRow> {
   checkRound(who.config, round);
+  await assertWardRoundWritable(tx, household.wardCode, round);
   const evaluated = evaluateAssessment(opts.sets, subject(household), { ...input, round });
   const before = await repo.findAssessment(tx, household.id, round);
   const row = await repo.upsertAssessment(tx, {
     householdId: household.id,
     round,
+    members: household.members,
+    area: household.area,
     incomeAmount: input.income.amount,
     incomePer: input.income.per,
     deprivations: evaluated.deprivations,
@@ -114,19 +119,28 @@ function versionCache(tx: Tx) {
 }
 
 /**
- * After a household's area or members change, its assessments are re-evaluated under the same set versions that
- * classified them (a newer version is only applied by the explicit re-classification below).
+ * After a household's area or members change, the edit is applied to the assessments of the rounds it concerns —
+ * `rounds` when the officer names them, else every round of the household whose ward list is not approved — and
+ * those are re-classified under the same set versions that classified them (a newer version is only applied by the
+ * explicit re-classification below). Approved rounds keep the facts they were approved on (domain.md §1); naming one
+ * is 409 ROUND_APPROVED.
  */
-export async function reevaluateHousehold(tx: Tx, who: Who, household: HouseholdRow): Promise<number> {
-  const rows = await repo.assessmentsOf(tx, household.id);
+export async function reevaluateHousehold(tx: Tx, who: Who, household: HouseholdRow, rounds?: number[]): Promise<number> {
+  const all = await repo.assessmentsOf(tx, household.id);
+  const frozen = await approvedKeys(tx, [household.wardCode]);
+  const isFrozen = (round: number) => frozen.has(`${household.wardCode}/${round}`);
+  const named = rounds ? new Set(rounds) : null;
+  for (const r of named ?? []) if (isFrozen(r)) throw roundApproved(household.wardCode, r);
+  const rows = all.filter((a) => (named ? named.has(a.round) : !isFrozen(a.round)));
   const versions = versionCache(tx);
   let changed = 0;
   for (const a of rows) {
+    await assertWardRoundWritable(tx, household.wardCode, a.round);
     const stored = a.results as { city: StoredResult; national: StoredResult };
     const sets = { city: await versions.get(stored.city), national: await versions.get(stored.national) };
-    const e = evaluateAssessment(sets, subject(household), { income: { amount: a.incomeAmount, per: a.incomePer }, deprivations: givenDeprivations(a), facts: a.facts as AssessmentFacts, round: a.round });
+    const e = evaluateAssessment(sets, subject(household), { income: { amount: a.incomeAmount, per: a.incomePer }, deprivations: givenDeprivations(a), facts: a.facts as AssessmentFacts, round: a.round, surveyedAt: a.surveyedAt });
     if (e.cityCategory !== a.cityCategory || e.nationalCategory !== a.nationalCategory) changed++;
-    await repo.updateClassification(tx, a.id, { results: e.results, cityCategory: e.cityCategory, nationalCategory: e.nationalCategory, deprivations: e.deprivations, facts: e.facts });
+    await repo.updateClassification(tx, a.id, { results: e.results, cityCategory: e.cityCategory, nationalCategory: e.nationalCategory, deprivations: e.deprivations, facts: e.facts, members: household.members, area: household.area });
   }
   if (rows.length > 0) await refreshMasks(tx, who.config.roundMin, [household.id]);
   await bumpDataVersion(tx, household.wardCode);
@@ -146,7 +160,15 @@ export interface ReclassifySummary {
  * Re-classifies, under the latest version of `setId`, the stored assessments of the rounds the configuration maps
  * to that set (or one of them). Only that standard's result changes; every changed category is audited.
  */
-export async function reclassifyUnderLatest(ctx: Ctx, setId: string, round?: number): Promise<ReclassifySummary> {
+export interface ReclassifyOptions {
+  /** Re-classify approved ward-rounds too (an explicit admin act); each changed category is audited with `reason`. */
+  includeApproved?: boolean;
+  reason?: string;
+  /** Only the assessments whose stored set id differs from the configured one (the start-up schedule check). */
+  onlyOtherSets?: boolean;
+}
+
+export async function reclassifyUnderLatest(ctx: Ctx, setId: string, round?: number, opts: ReclassifyOptions = {}): Promise<ReclassifySummary> {
   return inTransaction(ctx.db, async (tx) => {
     const latestRow = await criteriaRepo.latestVersion(tx, setId);
     if (!latestRow) throw errors.notFound('criteria set');
@@ -157,7 +179,11 @@ export async function reclassifyUnderLatest(ctx: Ctx, setId: string, round?: num
     if (round !== undefined && rounds.length === 0) {
       throw errors.validation([{ path: 'round', code: 'ROUND_NOT_MAPPED', message: { vi: `Kỳ ${round} không dùng bộ tiêu chí ${setId}`, en: `Round ${round} is not classified by ${setId}` } }]);
     }
-    const rows = rounds.length ? await repo.assessmentsWithHouseholds(tx, rounds) : [];
+    const frozenBefore = await approvedKeys(tx);
+    const frozen = opts.includeApproved ? new Set<string>() : frozenBefore;
+    const rows = (rounds.length ? await repo.assessmentsWithHouseholds(tx, rounds) : []).filter(
+      ({ a, wardCode }) => !frozen.has(`${wardCode}/${a.round}`) && (!opts.onlyOtherSets || (a.results as { city: StoredResult; national: StoredResult })[standard].setId !== setId),
+    );
     const versions = versionCache(tx);
     const events: AuditEvent[] = [];
     const touched = new Set<string>();
@@ -165,21 +191,41 @@ export async function reclassifyUnderLatest(ctx: Ctx, setId: string, round?: num
       const stored = a.results as { city: StoredResult; national: StoredResult };
       const other = standard === 'city' ? 'national' : 'city';
       const sets = { [standard]: latest, [other]: await versions.get(stored[other]) } as SetsForRound;
-      const e = evaluateAssessment(sets, { area: area as Area, members: members as Member[] }, { income: { amount: a.incomeAmount, per: a.incomePer }, deprivations: givenDeprivations(a), facts: a.facts as AssessmentFacts, round: a.round });
-      const results = { ...stored, [standard]: e.results[standard] };
+      // The round's own facts (members as surveyed, area then); households' current ones only for old rows.
+      const facts = { area: ((a.area ?? area) as Area), members: ((a.members ?? members) as Member[]) };
+      const e = evaluateAssessment(sets, facts, { income: { amount: a.incomeAmount, per: a.incomePer }, deprivations: givenDeprivations(a), facts: a.facts as AssessmentFacts, round: a.round, surveyedAt: a.surveyedAt });
+      const results = { ...stored, [standard]: e.results[standard], ...(e.results.warnings ? { warnings: e.results.warnings } : {}) };
       const before = standard === 'city' ? a.cityCategory : a.nationalCategory;
       const after = e.results[standard].category;
       await repo.updateClassification(tx, a.id, { results, cityCategory: results.city.category, nationalCategory: results.national.category, deprivations: e.deprivations, facts: e.facts });
       if (before !== after) {
         touched.add(a.householdId);
-        events.push({ action: 'reclassify', entity: 'assessment', entityId: a.householdId, wardCode, before: { [`${standard}Category`]: before, version: stored[standard].version }, after: { [`${standard}Category`]: after, version: latest.version }, meta: { round: a.round, setId } });
+        events.push({ action: 'reclassify', entity: 'assessment', entityId: a.householdId, wardCode, before: { [`${standard}Category`]: before, setId: stored[standard].setId, version: stored[standard].version }, after: { [`${standard}Category`]: after, setId, version: latest.version }, meta: { round: a.round, setId, ...(opts.reason ? { reason: opts.reason } : {}), ...(opts.includeApproved && frozenBefore.has(`${wardCode}/${a.round}`) ? { approvedRound: true } : {}) } });
       }
     }
     await refreshMasks(tx, ctx.config.roundMin, [...touched]);
     await bumpDataVersion(tx, events.map((e) => e.wardCode));
     const summary: ReclassifySummary = { setId, version: latest.version, standard, rounds, assessments: rows.length, changed: events.length };
     await recordAuditMany(tx, ctx, events);
-    await recordAudit(tx, ctx, { action: 'reclassify', entity: 'criteria_set', entityId: `${setId}@${latest.version}`, after: summary });
+    await recordAudit(tx, ctx, { action: 'reclassify', entity: 'criteria_set', entityId: `${setId}@${latest.version}`, after: summary, meta: { includeApproved: Boolean(opts.includeApproved), reason: opts.reason ?? null, onlyOtherSets: Boolean(opts.onlyOtherSets) } });
     return summary;
   });
+}
+
+/**
+ * Brings stored assessments in line with CRITERIA_ROUNDS once, at start: assessments of a round that a different set
+ * classified (e.g. round 2018 under the 21/28 M lines, before the schedule moved it to the raised lines, domain.md
+ * §3) are re-classified under the configured set — only in ward lists that are not approved; audited as
+ * `reclassify` with the reason. Returns the summaries of the rounds that had any.
+ */
+export async function applyCriteriaSchedule(ctx: Ctx): Promise<ReclassifySummary[]> {
+  const done: ReclassifySummary[] = [];
+  for (const standard of ['city', 'national'] as const) {
+    for (let round = ctx.config.roundMin; round <= ctx.config.roundMax; round++) {
+      const setId = setIdForRound(ctx.config, standard, round);
+      if (!setId || (await repo.countOtherSets(ctx.db, standard, round, setId)) === 0) continue;
+      done.push(await reclassifyUnderLatest(ctx, setId, round, { onlyOtherSets: true, reason: `CRITERIA_ROUNDS: round ${round} is classified by ${setId}` }));
+    }
+  }
+  return done;
 }

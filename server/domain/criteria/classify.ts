@@ -77,6 +77,7 @@ export function deprivationMeasure(set: CriteriaSet, codes: string[]): { count: 
 
 /** Whether the measure reaches the set's cut-off (Decision 59 Art. 2 cl. 1: "thiếu hụt từ 03 chỉ số trở lên"). */
 export function meetsDeprivationCutoff(set: CriteriaSet, measure: { count: number; score?: number }): boolean {
+  if (set.rule.kind === 'income_only') return false; // deprivations are recorded, never deciding
   return set.rule.kind === 'count' ? measure.count >= set.rule.cutoff : (measure.score ?? 0) >= set.rule.cutoff;
 }
 
@@ -160,12 +161,16 @@ export function classify(set: CriteriaSet, input: ClassifyInput): Classification
   const decided = RULES.map((rule) => rule(args)).find((r) => r !== null) ?? notPoor(args);
 
   const reasons: Reason[] = [decided.reason];
-  const measured = set.rule.kind === 'count' ? `${measure.count}` : `${measure.score} (${measure.count})`;
-  reasons.push({
-    code: 'DEPRIVATION_MEASURE',
-    vi: `Số chỉ số thiếu hụt${set.rule.kind === 'score' ? ' (điểm)' : ''}: ${measured}; ngưỡng ${set.rule.cutoff}`,
-    en: `Deprivation ${set.rule.kind === 'score' ? 'score (count)' : 'count'}: ${measured}; cut-off ${set.rule.cutoff}`,
-  });
+  const measured = set.rule.kind === 'score' ? `${measure.score} (${measure.count})` : `${measure.count}`;
+  reasons.push(
+    set.rule.kind === 'income_only'
+      ? { code: 'DEPRIVATION_MEASURE', vi: `Số chỉ số thiếu hụt: ${measured} (chỉ ghi nhận; bộ tiêu chí xét theo thu nhập)`, en: `Deprivation count: ${measured} (recorded only; this set decides by income)` }
+      : {
+          code: 'DEPRIVATION_MEASURE',
+          vi: `Số chỉ số thiếu hụt${set.rule.kind === 'score' ? ' (điểm)' : ''}: ${measured}; ngưỡng ${set.rule.cutoff}`,
+          en: `Deprivation ${set.rule.kind === 'score' ? 'score (count)' : 'count'}: ${measured}; cut-off ${set.rule.cutoff}`,
+        },
+  );
   // domain.md §2: above the near-poverty line, deprivation alone never makes a household poor; reports may count it.
   if (deprived && (decided.category === 'average' || decided.category === 'not_poor')) {
     reasons.push({ code: 'DEPRIVED_OF_BASIC_SERVICES', vi: 'Thiếu hụt dịch vụ xã hội cơ bản nhưng thu nhập trên chuẩn cận nghèo', en: 'Deprived of basic social services, but income above the near-poverty line' });

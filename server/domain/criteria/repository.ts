@@ -18,6 +18,7 @@ export function toCriteriaSet(r: CriteriaRow): CriteriaSet {
     lines: r.lines as CriteriaSet['lines'],
     indicators: r.indicators as CriteriaSet['indicators'],
     rule: r.rule as CriteriaSet['rule'],
+    derivation: (r.derivation as CriteriaSet['derivation']) ?? null,
     provisional: r.provisional,
   };
 }
@@ -59,6 +60,7 @@ export async function insertVersion(exec: Executor, set: CriteriaSet & { note?: 
       lines: set.lines,
       indicators: set.indicators,
       rule: set.rule,
+      derivation: set.derivation ?? null,
       provisional: set.provisional,
       note: set.note ?? null,
       createdBy: set.createdBy,

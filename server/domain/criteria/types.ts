@@ -30,9 +30,21 @@ export interface Indicator {
 export type SetLines = { urban: Lines; rural: Lines } | { all: Lines };
 
 export interface CriteriaRule {
-  /** 'count': deprived of ≥ cutoff indicators; 'score': sum of the weights of deprived indicators ≥ cutoff. */
-  kind: 'count' | 'score';
+  /**
+   * 'count': deprived of ≥ cutoff indicators; 'score': sum of the weights of deprived indicators ≥ cutoff;
+   * 'income_only': income alone decides (poor ≤ poor line, near-poor up to the near-poor line); deprivations are
+   * recorded and shown but do not decide (domain.md §3: one reading of the city's rule).
+   */
+  kind: 'count' | 'score' | 'income_only';
   cutoff: number;
+}
+
+/** Thresholds for deriving deprivations from facts (domain.md §5b); ages in years, `below` exclusive. */
+export interface DerivationThresholds {
+  minFloorAreaPerPerson: number;
+  healthInsuranceMinAge: number;
+  schoolAge: { from: number; below: number };
+  adultEducationAge: { from: number; below: number };
 }
 
 export interface CriteriaSet {
@@ -46,6 +58,8 @@ export interface CriteriaSet {
   lines: SetLines;
   indicators: Indicator[];
   rule: CriteriaRule;
+  /** Null/absent: the Decision 59 defaults (assessments/derive.ts DEFAULT_DERIVATION). */
+  derivation?: DerivationThresholds | null;
   provisional: boolean;
 }
 

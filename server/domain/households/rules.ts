@@ -20,8 +20,9 @@ export interface Member {
   sex: Sex;
   relation: string;
   idNumber: string | null;
-  hasHealthInsurance: boolean;
-  inSchool: boolean;
+  /** null = not surveyed (unknown): derives nothing (domain.md §5b). */
+  hasHealthInsurance: boolean | null;
+  inSchool: boolean | null;
 }
 
 export interface HouseholdFields {
@@ -32,6 +33,8 @@ export interface HouseholdFields {
   headName: string;
   headIdNumber: string | null;
   members: Member[];
+  /** Ethnic group of the head (households/ethnic-groups.ts); Kinh when not given. */
+  ethnicGroup?: string;
 }
 
 /** Citizen ID: 9 digits (old CMND) or 12 digits (CCCD), kept as a string so leading zeros survive. */
@@ -60,8 +63,8 @@ export function normalizeMember(m: Member): Member {
     sex: m.sex,
     relation: cleanText(m.relation ?? ''),
     idNumber: normalizeIdNumber(m.idNumber),
-    hasHealthInsurance: Boolean(m.hasHealthInsurance),
-    inSchool: Boolean(m.inSchool),
+    hasHealthInsurance: m.hasHealthInsurance ?? null,
+    inSchool: m.inSchool ?? null,
   };
 }
 

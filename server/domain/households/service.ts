@@ -15,14 +15,20 @@ import { bumpDataVersion, readDataVersion, VersionedCache } from '../data-versio
 import { requireWardInScope } from '../scope.ts';
 import * as assessmentsRepo from '../assessments/repository.ts';
 import { putAssessmentFor, reevaluateHousehold } from '../assessments/service.ts';
-import { transitionsFor, type AssessmentInput, type Transition } from '../assessments/rules.ts';
+import type { AssessmentInput } from '../assessments/rules.ts';
+import { listStates, transitionOf, type ListTransition } from '../rounds/rules.ts';
+import { approvalLookup } from '../rounds/service.ts';
+import { assertWardRoundWritable } from '../rounds/guard.ts';
 import * as repo from './repository.ts';
 import { decodeCursor, encodeCursor, householdProblems, normalizeHousehold, searchQueryOf, searchTextOf, type ArchiveReason, type HouseholdFields } from './rules.ts';
 import { sameIdInHouseholdProblems, type DuplicateWarning } from '../duplicates/rules.ts';
 import { duplicatePersonWarnings } from '../duplicates/person-warnings.ts';
 
 export type HouseholdInput = HouseholdFields;
-export type HouseholdChanges = Partial<Omit<HouseholdFields, 'wardCode'>>;
+export type HouseholdChanges = Partial<Omit<HouseholdFields, 'wardCode'>> & {
+  /** Rounds the member/area edit applies to (default: every round whose ward list is not approved). */
+  applyToRounds?: number[];
+};
 /** A saved household and what the save found about other households (issue 17: DUPLICATE_PERSON; saved anyway). */
 export type SavedHousehold = repo.HouseholdRow & { warnings: DuplicateWarning[] };
 
@@ -79,7 +85,8 @@ export async function getHousehold(ctx: Ctx, id: string): Promise<repo.Household
 }
 
 /** PATCH: If-Match required. Area or member changes re-evaluate the stored assessments (same set versions). */
-export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: number | null, changes: HouseholdChanges): Promise<SavedHousehold> {
+export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: number | null, input: HouseholdChanges): Promise<SavedHousehold> {
+  const { applyToRounds, ...changes } = input;
   const value = normalizeHousehold(changes);
   return inTransaction(ctx.db, async (tx) => {
     const before = await requireHousehold(tx, ctx, id, true);
@@ -89,7 +96,7 @@ export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: num
     if (before.status === 'archived') throw archivedConflict();
     const merged = { ...before, ...value };
     const row = await repo.updateHouseholdRow(tx, id, { ...value, searchText: searchTextOf(merged as HouseholdFields), version: before.version + 1, updatedBy: ctx.actor.username });
-    const reclassified = value.area !== undefined || value.members !== undefined ? await reevaluateHousehold(tx, ctx, row) : 0;
+    const reclassified = value.area !== undefined || value.members !== undefined ? await reevaluateHousehold(tx, ctx, row, applyToRounds) : 0;
     await bumpDataVersion(tx, row.wardCode);
     await recordAudit(tx, ctx, { action: 'update', entity: 'household', entityId: id, wardCode: row.wardCode, before: auditView(before), after: auditView(row), meta: reclassified ? { reclassified } : null });
     const saved = (await repo.findHousehold(tx, ctx.actor, id))!;
@@ -97,15 +104,29 @@ export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: num
   }).catch(duplicateCode);
 }
 
-/** DELETE archives (soft): nothing is hard-deleted through the API. */
-export async function archiveHousehold(ctx: Ctx, id: string, expectedVersion: number | null, reason: ArchiveReason): Promise<repo.HouseholdRow> {
+/**
+ * The round an archive dated `date` (YYYY-MM-DD; today when absent) belongs to: the year's review. A household that
+ * left during year Y is absent from the round-Y review, so it leaves the lists there as `removed` (domain.md §4).
+ */
+export function archiveRoundOf(ctx: Ctx, date: string | undefined): number {
+  const round = date ? Number(date.slice(0, 4)) : new Date().getFullYear();
+  if (round < ctx.config.roundMin) {
+    throw errors.validation([{ path: 'date', code: 'number.min', message: { vi: `Ngày lưu trữ phải từ năm ${ctx.config.roundMin}`, en: `The archive date must be in ${ctx.config.roundMin} or later` } }]);
+  }
+  return round;
+}
+
+/** DELETE archives (soft): nothing is hard-deleted through the API. Refused (409) when the date's round is approved. */
+export async function archiveHousehold(ctx: Ctx, id: string, expectedVersion: number | null, reason: ArchiveReason, opts: { date?: string } = {}): Promise<repo.HouseholdRow> {
+  const archivedRound = archiveRoundOf(ctx, opts.date);
   return inTransaction(ctx.db, async (tx) => {
     const before = await requireHousehold(tx, ctx, id, true);
     requireVersion(before, expectedVersion, true);
     if (before.status === 'archived') throw archivedConflict();
-    const row = await repo.updateHouseholdRow(tx, id, { status: 'archived', archivedReason: reason, version: before.version + 1, updatedBy: ctx.actor.username });
+    await assertWardRoundWritable(tx, before.wardCode, archivedRound);
+    const row = await repo.updateHouseholdRow(tx, id, { status: 'archived', archivedReason: reason, archivedRound, version: before.version + 1, updatedBy: ctx.actor.username });
     await bumpDataVersion(tx, row.wardCode);
-    await recordAudit(tx, ctx, { action: 'delete', entity: 'household', entityId: id, wardCode: row.wardCode, before: { status: before.status }, after: { status: row.status, archivedReason: reason } });
+    await recordAudit(tx, ctx, { action: 'delete', entity: 'household', entityId: id, wardCode: row.wardCode, before: { status: before.status }, after: { status: row.status, archivedReason: reason, archivedRound } });
     return row;
   });
 }
@@ -116,9 +137,11 @@ export async function restoreHousehold(ctx: Ctx, id: string, expectedVersion: nu
     const before = await requireHousehold(tx, ctx, id, true);
     requireVersion(before, expectedVersion, false);
     if (before.status !== 'archived') throw errors.conflict({ vi: 'Hộ không ở trạng thái lưu trữ', en: 'The household is not archived' }, [{ path: 'status', code: 'NOT_ARCHIVED', message: { vi: 'Đang hoạt động', en: 'active' } }]);
-    const row = await repo.updateHouseholdRow(tx, id, { status: 'active', archivedReason: null, version: before.version + 1, updatedBy: ctx.actor.username });
+    // Restoring puts the household back on the lists of the archive's round: refused when that list is approved.
+    if (before.archivedRound !== null) await assertWardRoundWritable(tx, before.wardCode, before.archivedRound);
+    const row = await repo.updateHouseholdRow(tx, id, { status: 'active', archivedReason: null, archivedRound: null, version: before.version + 1, updatedBy: ctx.actor.username });
     await bumpDataVersion(tx, row.wardCode);
-    await recordAudit(tx, ctx, { action: 'restore', entity: 'household', entityId: id, wardCode: row.wardCode, before: { status: before.status, archivedReason: before.archivedReason }, after: { status: 'active' } });
+    await recordAudit(tx, ctx, { action: 'restore', entity: 'household', entityId: id, wardCode: row.wardCode, before: { status: before.status, archivedReason: before.archivedReason, archivedRound: before.archivedRound }, after: { status: 'active' } });
     return row;
   });
 }
@@ -191,8 +214,8 @@ export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<ListPa
 type ListName = 'poor' | 'nearPoor';
 export interface RoundTransitions {
   round: number;
-  city: Record<ListName, Transition | null>;
-  national: Record<ListName, Transition | null>;
+  city: Record<ListName, ListTransition | null>;
+  national: Record<ListName, ListTransition | null>;
 }
 
 export interface HouseholdHistory {
@@ -202,18 +225,26 @@ export interface HouseholdHistory {
   audit: AuditRow[];
 }
 
-/** Assessments, the yearly transitions per list and standard (domain.md §4, from the masks) and the audit trail. */
+/**
+ * Assessments, the yearly transitions per list and standard (domain.md §4, by the report's own definition: archives
+ * are `removed`, unreviewed households stay on their list while the ward's round is not approved) and the audit trail.
+ */
 export async function householdHistory(ctx: Ctx, id: string): Promise<HouseholdHistory> {
   const household = await requireHousehold(ctx.db, ctx, id);
   const assessments = await assessmentsRepo.assessmentsOf(ctx.db, id);
   const { roundMin, roundMax } = ctx.config;
+  const { approved } = await approvalLookup(ctx.db, [household.wardCode]);
+  const statesOf = (poorMask: number, nearPoorMask: number) =>
+    listStates({ poorMask, nearPoorMask, assessedMask: household.assessedMask, archivedRound: household.archivedRound }, roundMin, roundMax, (r) => approved(household.wardCode, r));
+  const city = statesOf(household.cityPoorMask, household.cityNearPoorMask);
+  const national = statesOf(household.nationalPoorMask, household.nationalNearPoorMask);
   const transitions: RoundTransitions[] = [];
   for (let round = roundMin; round <= roundMax; round++) {
-    const t = (mask: number) => transitionsFor(mask, round, roundMin);
+    const k = round - roundMin;
     transitions.push({
       round,
-      city: { poor: t(household.cityPoorMask), nearPoor: t(household.cityNearPoorMask) },
-      national: { poor: t(household.nationalPoorMask), nearPoor: t(household.nationalNearPoorMask) },
+      city: { poor: transitionOf(city, k, 'poor'), nearPoor: transitionOf(city, k, 'near_poor') },
+      national: { poor: transitionOf(national, k, 'poor'), nearPoor: transitionOf(national, k, 'near_poor') },
     });
   }
   const page = { limit: 500, offset: 0 };

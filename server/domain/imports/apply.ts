@@ -14,6 +14,8 @@ import { evaluateAssessment, listMasks } from '../assessments/rules.ts';
 import { loadCriteriaResolver } from '../criteria/service.ts';
 import { searchTextOf, type Member } from '../households/rules.ts';
 import * as bulk from './bulk-repository.ts';
+import { approvedKeys } from '../rounds/guard.ts';
+import { roundApproved } from '../rounds/rules.ts';
 import { emptyCategories, emptyCounts, householdKey, type CategoryCounts, type Counts, type ImportError, type ImportRow } from './types.ts';
 import { registryIdWarnings } from './id-warnings.ts';
 
@@ -76,7 +78,7 @@ export async function applyRows(ctx: ApplyCtx, rows: ImportRow[] | RowSource, op
  * An assessment is unchanged when its survey inputs, categories and the set versions that classified it are: the
  * full results (reasons) follow from those, so they are not read back (the slowest part of a re-import otherwise).
  */
-const COMPARED = ['incomeAmount', 'incomePer', 'deprivations', 'facts', 'surveyor', 'surveyedAt', 'cityCategory', 'nationalCategory', 'citySet', 'nationalSet'] as const;
+const COMPARED = ['incomeAmount', 'incomePer', 'deprivations', 'facts', 'surveyor', 'surveyedAt', 'members', 'area', 'cityCategory', 'nationalCategory', 'citySet', 'nationalSet'] as const;
 
 function comparable(a: bulk.AssessmentWrite): Pick<bulk.StoredAssessment, (typeof COMPARED)[number]> {
   const results = a.results as { city: { setId: string; version: number }; national: { setId: string; version: number } };
@@ -98,6 +100,7 @@ const householdFields = (r: ImportRow, members: Member[]) => ({
   area: r.area,
   members,
   searchText: searchTextOf({ ...r, members }),
+  ethnicGroup: r.ethnicGroup ?? null,
 });
 
 /** Runs the comparison (and the writes unless dry) on `exec` — a transaction when writing. */
@@ -132,7 +135,8 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
         if (!write) pending.set(householdKey(r), { id: null, area: r.area, members });
         continue;
       }
-      const changed = (['headName', 'headIdNumber', 'address', 'area'] as const).filter((k) => ex[k] !== next[k]);
+      const changed: string[] = (['headName', 'headIdNumber', 'address', 'area'] as const).filter((k) => ex[k] !== next[k]);
+      if (next.ethnicGroup !== null && next.ethnicGroup !== ex.ethnicGroup) changed.push('ethnicGroup');
       if (stableJson(ex.members) !== stableJson(members)) changed.push('members' as never);
       if (changed.length === 0) {
         out.households.unchanged++;
@@ -153,12 +157,15 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
     await recordAuditMany(exec, ctx, events);
   }
 
-  // Pass 2 — assessments, classified with the household as it now stands.
+  // Pass 2 — assessments, classified with the household as it now stands. Rows of approved ward lists were refused
+  // at validation; one approved since then fails the whole commit (nothing half-written).
+  const frozen = write ? await approvedKeys(exec) : new Set<string>();
   let done = 0;
   for await (const batch of source.batches()) {
     const keys = [...new Map(batch.map((r) => [householdKey(r), r])).values()];
     const found = new Map((await bulk.findHouseholdsByKeys(exec, keys)).map((h) => [householdKey(h), h]));
     const planned = batch.map((r) => {
+      if (frozen.has(`${r.wardCode}/${r.round}`)) throw roundApproved(r.wardCode, r.round);
       const key = householdKey(r);
       const h: Known = pending.get(key) ?? (found.get(key) as Known);
       const ev = evaluateAssessment(resolver(r.round), { area: h.area, members: h.members }, { ...r, facts: r.facts });
@@ -166,7 +173,7 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
       out.nationalCategories[ev.nationalCategory]++;
       const next: bulk.AssessmentWrite = {
         householdId: h.id ?? '', round: r.round, incomeAmount: r.income.amount, incomePer: r.income.per, deprivations: ev.deprivations,
-        facts: ev.facts, surveyor: r.surveyor, surveyedAt: r.surveyedAt, results: ev.results, cityCategory: ev.cityCategory, nationalCategory: ev.nationalCategory,
+        facts: ev.facts, surveyor: r.surveyor, surveyedAt: r.surveyedAt, members: h.members, area: h.area, results: ev.results, cityCategory: ev.cityCategory, nationalCategory: ev.nationalCategory,
       };
       return { r, next };
     });

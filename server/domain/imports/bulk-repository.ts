@@ -25,6 +25,7 @@ export interface ExistingHousehold {
   area: 'urban' | 'rural';
   members: Member[];
   status: string;
+  ethnicGroup: string;
 }
 
 export async function findHouseholdsByKeys(exec: Executor, keys: { wardCode: string; householdCode: string }[]): Promise<ExistingHousehold[]> {
@@ -32,7 +33,7 @@ export async function findHouseholdsByKeys(exec: Executor, keys: { wardCode: str
   return queryRows<ExistingHousehold>(
     exec,
     sql`select h.id, h.ward_code as "wardCode", h.household_code as "householdCode", h.head_name as "headName",
-               h.head_id_number as "headIdNumber", h.address, h.area, h.members, h.status
+               h.head_id_number as "headIdNumber", h.address, h.area, h.members, h.status, h.ethnic_group as "ethnicGroup"
         from households h
         join unnest(${p(keys.map((k) => k.wardCode))}::text[], ${p(keys.map((k) => k.householdCode))}::text[]) as k(ward_code, household_code)
           on h.ward_code = k.ward_code and h.household_code = k.household_code`,
@@ -49,18 +50,20 @@ export interface HouseholdWrite {
   area: 'urban' | 'rural';
   members: Member[];
   searchText: string;
+  /** Null keeps the stored group (Kinh for a new household). */
+  ethnicGroup: string | null;
 }
 
 const householdDoc = (rows: HouseholdWrite[]) =>
-  doc(rows.map((r) => ({ id: r.id ?? null, w: r.wardCode, c: r.householdCode, n: r.headName, i: r.headIdNumber, a: r.address, ar: r.area, m: r.members, s: r.searchText })));
-const HOUSEHOLD_RECORD = sql.raw('x(id uuid, w text, c text, n text, i text, a text, ar text, m jsonb, s text)');
+  doc(rows.map((r) => ({ id: r.id ?? null, w: r.wardCode, c: r.householdCode, n: r.headName, i: r.headIdNumber, a: r.address, ar: r.area, m: r.members, s: r.searchText, e: r.ethnicGroup })));
+const HOUSEHOLD_RECORD = sql.raw('x(id uuid, w text, c text, n text, i text, a text, ar text, m jsonb, s text, e text)');
 
 export async function insertHouseholds(exec: Executor, rows: HouseholdWrite[], by: string): Promise<{ id: string; wardCode: string; householdCode: string }[]> {
   if (rows.length === 0) return [];
   return queryRows(
     exec,
-    sql`insert into households (ward_code, household_code, head_name, head_id_number, address, area, members, search_text, created_by, updated_by)
-        select w, c, n, i, a, ar, m, s, ${by}, ${by} from jsonb_to_recordset(${householdDoc(rows)}) as ${HOUSEHOLD_RECORD}
+    sql`insert into households (ward_code, household_code, head_name, head_id_number, address, area, members, search_text, ethnic_group, created_by, updated_by)
+        select w, c, n, i, a, ar, m, s, coalesce(e, 'kinh'), ${by}, ${by} from jsonb_to_recordset(${householdDoc(rows)}) as ${HOUSEHOLD_RECORD}
         returning id, ward_code as "wardCode", household_code as "householdCode"`,
   );
 }
@@ -68,7 +71,7 @@ export async function insertHouseholds(exec: Executor, rows: HouseholdWrite[], b
 export async function updateHouseholds(exec: Executor, rows: (HouseholdWrite & { id: string })[], by: string): Promise<void> {
   if (rows.length === 0) return;
   await exec.execute(
-    sql`update households h set head_name = x.n, head_id_number = x.i, address = x.a, area = x.ar, members = x.m, search_text = x.s,
+    sql`update households h set head_name = x.n, head_id_number = x.i, address = x.a, area = x.ar, members = x.m, search_text = x.s, ethnic_group = coalesce(x.e, h.ethnic_group),
                version = h.version + 1, updated_at = now(), updated_by = ${by}
         from jsonb_to_recordset(${householdDoc(rows)}) as ${HOUSEHOLD_RECORD}
         where h.id = x.id`,
@@ -89,6 +92,9 @@ interface AssessmentInputs {
 
 export interface AssessmentWrite extends AssessmentInputs {
   id?: string;
+  /** The members as surveyed and the area (issue 12 §1: an assessment keeps its facts). */
+  members: Member[];
+  area: 'urban' | 'rural';
   results: unknown;
   cityCategory: Category;
   nationalCategory: Category;
@@ -97,6 +103,8 @@ export interface AssessmentWrite extends AssessmentInputs {
 /** What decides whether a stored assessment differs from a new one (the full `results` JSON is not read back). */
 export interface StoredAssessment extends AssessmentInputs {
   id: string;
+  members: Member[] | null;
+  area: string | null;
   cityCategory: Category | null;
   nationalCategory: Category | null;
   /** "setId@version" of the city and national sets that classified it. */
@@ -109,7 +117,7 @@ export async function findAssessments(exec: Executor, keys: { householdId: strin
   const rows = await queryRows<StoredAssessment>(
     exec,
     sql`select a.id, a.household_id as "householdId", a.round, a.income_amount as "incomeAmount", a.income_per as "incomePer", a.deprivations,
-               a.facts, a.surveyor, a.surveyed_at as "surveyedAt", a.city_category as "cityCategory", a.national_category as "nationalCategory",
+               a.facts, a.surveyor, a.surveyed_at as "surveyedAt", a.members, a.area, a.city_category as "cityCategory", a.national_category as "nationalCategory",
                (a.results->'city'->>'setId') || '@' || (a.results->'city'->>'version') as "citySet",
                (a.results->'national'->>'setId') || '@' || (a.results->'national'->>'version') as "nationalSet"
         from assessments a
@@ -124,17 +132,17 @@ const assessmentDoc = (rows: (AssessmentWrite & { id?: string })[]) =>
   doc(
     rows.map((r) => ({
       id: r.id ?? null, h: r.householdId, r: r.round, ia: r.incomeAmount, ip: r.incomePer, d: r.deprivations, f: r.facts,
-      sv: r.surveyor, sa: r.surveyedAt, rs: r.results, cc: r.cityCategory, nc: r.nationalCategory,
+      sv: r.surveyor, sa: r.surveyedAt, rs: r.results, cc: r.cityCategory, nc: r.nationalCategory, m: r.members, ar: r.area,
     })),
   );
-const ASSESSMENT_RECORD = sql.raw('x(id uuid, h uuid, r int, ia bigint, ip text, d jsonb, f jsonb, sv text, sa date, rs jsonb, cc text, nc text)');
+const ASSESSMENT_RECORD = sql.raw('x(id uuid, h uuid, r int, ia bigint, ip text, d jsonb, f jsonb, sv text, sa date, rs jsonb, cc text, nc text, m jsonb, ar text)');
 
 export async function insertAssessments(exec: Executor, rows: AssessmentWrite[], source: string, importId: string | null): Promise<{ id: string; householdId: string; round: number }[]> {
   if (rows.length === 0) return [];
   return queryRows(
     exec,
-    sql`insert into assessments (household_id, round, income_amount, income_per, deprivations, facts, surveyor, surveyed_at, results, city_category, national_category, source, import_id)
-        select h, r, ia, ip, d, f, sv, sa, rs, cc, nc, ${source}, ${importId}::uuid from jsonb_to_recordset(${assessmentDoc(rows)}) as ${ASSESSMENT_RECORD}
+    sql`insert into assessments (household_id, round, income_amount, income_per, deprivations, facts, surveyor, surveyed_at, results, city_category, national_category, members, area, source, import_id)
+        select h, r, ia, ip, d, f, sv, sa, rs, cc, nc, m, ar, ${source}, ${importId}::uuid from jsonb_to_recordset(${assessmentDoc(rows)}) as ${ASSESSMENT_RECORD}
         returning id, household_id as "householdId", round`,
   );
 }
@@ -143,7 +151,7 @@ export async function updateAssessments(exec: Executor, rows: (AssessmentWrite &
   if (rows.length === 0) return;
   await exec.execute(
     sql`update assessments a set income_amount = x.ia, income_per = x.ip, deprivations = x.d, facts = x.f, surveyor = x.sv, surveyed_at = x.sa,
-               results = x.rs, city_category = x.cc, national_category = x.nc, source = ${source}, import_id = ${importId}::uuid, updated_at = now()
+               results = x.rs, city_category = x.cc, national_category = x.nc, members = x.m, area = x.ar, source = ${source}, import_id = ${importId}::uuid, updated_at = now()
         from jsonb_to_recordset(${assessmentDoc(rows)}) as ${ASSESSMENT_RECORD}
         where a.id = x.id`,
   );

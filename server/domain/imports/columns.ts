@@ -19,7 +19,8 @@ export type FieldKey =
   | 'income_year'
   | 'floor_area'
   | 'survey_date'
-  | 'surveyor';
+  | 'surveyor'
+  | 'ethnic_group';
 
 export type MemberKey = 'ward_code' | 'household_code' | 'name' | 'birth_year' | 'sex' | 'relation' | 'id_number' | 'has_health_insurance' | 'in_school';
 
@@ -45,6 +46,8 @@ export const HOUSEHOLD_COLUMNS: ColumnDef<FieldKey>[] = [
   { key: 'floor_area', label: 'Diện tích nhà (m²)', aliases: ['Diện tích nhà m²', 'Diện tích nhà m2', 'Diện tích nhà', 'Diện tích nhà ở', 'floor area'] },
   { key: 'survey_date', label: 'Ngày khảo sát', aliases: ['Ngày điều tra', 'survey date'] },
   { key: 'surveyor', label: 'Người khảo sát', aliases: ['Điều tra viên', 'surveyor'] },
+  // Optional (issue 12): the head's ethnic group; blank = Kinh for a new household, unchanged for a known one.
+  { key: 'ethnic_group', label: 'Dân tộc', aliases: ['Dân tộc chủ hộ', 'ethnic group'] },
 ];
 
 export const MEMBER_COLUMNS: ColumnDef<MemberKey>[] = [

@@ -10,9 +10,10 @@ import { joiDetails } from '../../http/validate.ts';
 import { householdProblems, normalizeHousehold, type Member } from '../households/rules.ts';
 import { fold } from '../text.ts';
 import { TEXT_MESSAGES } from '../text-safety.ts';
+import { resolveEthnicGroup } from '../households/ethnic-groups.ts';
 import { indicatorKey, type IndicatorColumn } from './columns.ts';
 import type { ImportError, ImportRow } from './types.ts';
-import { FORMULA_WITHOUT_VALUE, displayOf, parseArea, parseCode, parseDate, parseIdNumber, parseInteger, parseNumber, parseSex, parseText, parseYesNo, type Parsed, type Raw } from './values.ts';
+import { FORMULA_WITHOUT_VALUE, displayOf, parseArea, parseFact, parseCode, parseDate, parseIdNumber, parseInteger, parseNumber, parseSex, parseText, parseYesNo, type Parsed, type Raw } from './values.ts';
 
 export interface WardInfo {
   code: string;
@@ -32,6 +33,8 @@ export interface RowContext {
   roundMin: number;
   roundMax: number;
   currentYear: number;
+  /** "ward/round" of approved ward lists: their rows are refused with ROUND_APPROVED (issue 12 §2). */
+  approvedWardRounds: string[];
 }
 
 /** A row as read: column number → raw value, with the header text of each column. */
@@ -65,8 +68,9 @@ const PARSERS: Record<string, (raw: Raw) => Parsed<unknown>> = {
   sex: parseSex,
   relation: parseText,
   id_number: parseIdNumber,
-  has_health_insurance: parseYesNo,
-  in_school: parseYesNo,
+  has_health_insurance: parseFact,
+  in_school: parseFact,
+  ethnic_group: parseText,
 };
 
 /** Parses every mapped cell; blank rows give null (skipped silently). */
@@ -131,6 +135,7 @@ const FIELD_COLUMN: Record<string, string[]> = {
   floorArea: ['floor_area'],
   surveyedAt: ['survey_date'],
   surveyor: ['surveyor'],
+  ethnicGroup: ['ethnic_group'],
   name: ['name'],
   birthYear: ['birth_year'],
   sex: ['sex'],
@@ -210,6 +215,12 @@ export function validateHouseholdRow(ctx: RowContext, r: SheetRow, map: ColumnMa
   }
 
   const round = shape.round as number | undefined;
+  if (ward && round !== undefined && ctx.approvedWardRounds.includes(`${ward.code}/${round}`)) {
+    push('round', 'ROUND_APPROVED', round, msg(`Danh sách kỳ ${round} của phường đã được phê duyệt; không thể thay đổi (đề nghị quận mở lại kỳ)`, `The ward's round ${round} list is approved and frozen (ask the district to reopen it)`));
+  }
+  const ethnicText = values.ethnic_group as string | null | undefined;
+  const ethnic = ethnicText ? resolveEthnicGroup(ethnicText) : null;
+  if (ethnicText && !ethnic) push('ethnicGroup', 'UNKNOWN_ETHNIC_GROUP', ethnicText, msg('Không có dân tộc này trong danh mục 54 dân tộc', 'Not one of the 54 ethnic groups of Viet Nam'));
   const known = round !== undefined ? new Set(ctx.indicatorsByRound[round] ?? []) : null;
   const deprivations: string[] = [];
   for (const ind of ctx.indicators) {
@@ -227,6 +238,7 @@ export function validateHouseholdRow(ctx: RowContext, r: SheetRow, map: ColumnMa
     headIdNumber: candidate.headIdNumber ?? null,
     address: candidate.address ?? '',
     area: shape.area as 'urban' | 'rural',
+    ...(ethnic ? { ethnicGroup: ethnic.code } : {}),
     round: round!,
     income: { amount: (month ?? year)!, per: month != null ? 'month' : 'year' },
     deprivations,
@@ -244,8 +256,8 @@ const memberSchema = Joi.object({
   sex: Joi.string().valid('male', 'female').required(),
   relation: Joi.string().max(100).identityText().allow(''),
   idNumber: Joi.string().allow(null),
-  hasHealthInsurance: Joi.boolean().required(),
-  inSchool: Joi.boolean().required(),
+  hasHealthInsurance: Joi.boolean().allow(null).required(),
+  inSchool: Joi.boolean().allow(null).required(),
 });
 
 /** Validates one member row ("Nhân khẩu" sheet); returns the key of its household and the member. */
@@ -265,8 +277,8 @@ export function validateMemberRow(ctx: RowContext, r: SheetRow, map: ColumnMap, 
     sex: values.sex ?? undefined,
     relation: (values.relation as string | null) ?? '',
     idNumber: (values.id_number as string | null | undefined) ?? null,
-    hasHealthInsurance: (values.has_health_insurance as boolean | undefined) ?? false,
-    inSchool: (values.in_school as boolean | undefined) ?? false,
+    hasHealthInsurance: (values.has_health_insurance as boolean | null | undefined) ?? null,
+    inSchool: (values.in_school as boolean | null | undefined) ?? null,
   };
   const { error } = memberSchema.validate(member, { abortEarly: false, convert: false });
   joiErrors(error, r, map, values, errors);

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { approvedKeys } from '../rounds/guard.ts';
 import type { Ctx } from '../../context.ts';
 import { inTransaction } from '../../db/tx.ts';
 import { AppError, errors, loggableError } from '../../errors.ts';
@@ -104,6 +105,7 @@ async function rowContext(ctx: Ctx): Promise<RowContext> {
     roundMin: ctx.config.roundMin,
     roundMax: ctx.config.roundMax,
     currentYear: new Date().getFullYear(),
+    approvedWardRounds: [...(await approvedKeys(ctx.db))],
   };
 }
 

@@ -33,6 +33,8 @@ export interface ImportRow {
   headIdNumber: string | null;
   address: string;
   area: Area;
+  /** Head's ethnic group code; absent = Kinh for a new household, unchanged for a known one. */
+  ethnicGroup?: string;
   /** Replaces the household's member list when given; absent = keep the members already registered. */
   members?: Member[];
   round: number;

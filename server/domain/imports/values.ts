@@ -181,6 +181,11 @@ const YES = new Set(['x', 'co', 'c', '1', 'true', 'yes', 'y', 'dung', 'thieu', '
 const NO = new Set(['', 'khong', 'k', 'ko', '0', 'false', 'no', 'n', 'sai', '-']);
 
 /** Yes/no indicator cells: x / có / 1 / true / yes are "deprived"; blank / không / 0 / false / no are not. */
+/** A member fact (health insurance, in school): blank = not surveyed = null (derives nothing, domain.md §5b). */
+export function parseFact(raw: Raw): Parsed<boolean | null> {
+  return raw === null || (typeof raw === 'string' && raw.trim() === '') ? ok(null) : parseYesNo(raw);
+}
+
 export function parseYesNo(raw: Raw): Parsed<boolean> {
   if (raw === null) return ok(false);
   if (typeof raw === 'boolean') return ok(raw);

@@ -12,6 +12,7 @@ import type ExcelJS from 'exceljs';
 import { givenDeprivations } from '../assessments/rules.ts';
 import { HOUSEHOLD_COLUMNS as IMPORT_HOUSEHOLD, HOUSEHOLD_SHEET_NAME, MEMBER_COLUMNS as IMPORT_MEMBER, MEMBER_SHEET_NAME, type IndicatorColumn } from '../imports/columns.ts';
 import { neutraliseFormula } from '../xlsx-text.ts';
+import { ETHNIC_GROUPS } from '../households/ethnic-groups.ts';
 import type { ExportHousehold, ExportPage } from './repository.ts';
 
 const CATEGORY_VI: Record<string, string> = { poor: 'Hộ nghèo', near_poor: 'Hộ cận nghèo', average: 'Hộ có mức sống trung bình', not_poor: 'Không nghèo' };
@@ -40,8 +41,8 @@ interface MemberLike {
   sex?: string;
   relation?: string;
   idNumber?: string | null;
-  hasHealthInsurance?: boolean;
-  inSchool?: boolean;
+  hasHealthInsurance?: boolean | null;
+  inSchool?: boolean | null;
 }
 const membersOf = (h: ExportHousehold): MemberLike[] => (Array.isArray(h.members) ? (h.members as MemberLike[]) : []);
 
@@ -65,6 +66,7 @@ function householdRow(h: ExportHousehold, wardName: string, indicators: Indicato
     floor_area: facts.floorArea ?? null,
     survey_date: text(a?.surveyedAt),
     surveyor: text(a?.surveyor),
+    ethnic_group: text(ETHNIC_GROUPS.find((g) => g.code === h.ethnicGroup)?.vi ?? h.ethnicGroup),
     status: label(STATUS_VI, h.status),
     archivedReason: text(h.archivedReason),
     cityCategory: label(CATEGORY_VI, a?.cityCategory),

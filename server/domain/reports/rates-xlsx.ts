@@ -1,6 +1,8 @@
 /**
  * The rates report as the district's summary form (domain.md §5): STT · ward · total households, then for poor and
- * near-poor households start / escaped / fell back / new / end, each as count and %, with a district total row.
+ * near-poor households start (as approved) / DTTS at the start / escaped / removed ("giảm khác") / fell back / new /
+ * end / DTTS at the end, each as count and %, the moves, the unreviewed households and the approving decision of
+ * each ward's list; urban/rural sections with subtotals when the district has both, and a district total row.
  * Streamed (exceljs WorkbookWriter) to any writable; print-ready on A4 landscape with the header rows repeated.
  */
 import type { Writable } from 'node:stream';
@@ -14,21 +16,33 @@ export const STANDARD_LABEL: Record<Standard, string> = {
   national: 'Chuẩn nghèo quốc gia giai đoạn 2016–2020 (Quyết định 59/2015/QĐ-TTg)',
 };
 
+const REMOVED = 'Giảm khác (chuyển đi, chết, nhập hộ)';
 const LIST_HEADERS = {
-  poor: { title: 'Hộ nghèo', steps: ['Đầu năm', 'Thoát nghèo', 'Tái nghèo', 'Phát sinh mới', 'Cuối năm'] },
-  nearPoor: { title: 'Hộ cận nghèo', steps: ['Đầu năm', 'Thoát cận nghèo', 'Tái cận nghèo', 'Phát sinh mới', 'Cuối năm'] },
+  poor: { title: 'Hộ nghèo', steps: ['Đầu năm (theo Quyết định đã phê duyệt)', 'Trong đó DTTS đầu năm', 'Thoát nghèo', REMOVED, 'Tái nghèo', 'Phát sinh mới', 'Cuối năm', 'Trong đó DTTS cuối năm'] },
+  nearPoor: { title: 'Hộ cận nghèo', steps: ['Đầu năm (theo Quyết định đã phê duyệt)', 'Trong đó DTTS đầu năm', 'Thoát cận nghèo', REMOVED, 'Tái cận nghèo', 'Phát sinh mới', 'Cuối năm', 'Trong đó DTTS cuối năm'] },
 };
-const MOVE_HEADERS = ['Từ nghèo sang cận nghèo', 'Từ cận nghèo sang nghèo', 'Tỷ lệ nghèo tăng (+) / giảm (−), điểm %', 'Tỷ lệ cận nghèo tăng (+) / giảm (−), điểm %'];
+const MOVE_HEADERS = [
+  'Từ nghèo sang cận nghèo',
+  'Từ cận nghèo sang nghèo',
+  'Tỷ lệ nghèo tăng (+) / giảm (−), điểm %',
+  'Tỷ lệ cận nghèo tăng (+) / giảm (−), điểm %',
+  'Hộ nghèo chưa rà soát',
+  'Hộ cận nghèo chưa rà soát',
+  'Quyết định phê duyệt danh sách',
+];
+export const NOT_APPROVED = 'chưa phê duyệt';
 
 /** 1-based column → letters (1 → A, 27 → AA). */
 const col = (n: number): string => (n > 26 ? col(Math.floor((n - 1) / 26)) : '') + String.fromCharCode(65 + ((n - 1) % 26));
 
 export const HEADER_FIRST_ROW = 4;
 export const HEADER_LAST_ROW = 6;
+const BLOCK_COLS = 16;
 const POOR_COL = 4; // D
-const NEAR_POOR_COL = 14; // N
-const MOVES_COL = 24; // X
-export const LAST_COL = MOVES_COL + MOVE_HEADERS.length - 1; // AA
+const NEAR_POOR_COL = POOR_COL + BLOCK_COLS; // T
+const MOVES_COL = NEAR_POOR_COL + BLOCK_COLS; // AJ
+export const DECISION_COL = MOVES_COL + MOVE_HEADERS.length - 1; // AP
+export const LAST_COL = DECISION_COL;
 
 const text = (v: string) => neutraliseFormula(v);
 const thin = { style: 'thin' as const };
@@ -36,7 +50,21 @@ const border = { top: thin, left: thin, bottom: thin, right: thin };
 const PERCENT = '0.00';
 
 function blockValues(b: RateBlock): (number | null)[] {
-  return [b.start, b.startRate, b.escaped, b.escapedRate, b.fellBack, b.fellBackRate, b.new, b.newRate, b.end, b.rate];
+  return [
+    b.start, b.startRate, b.minorityStart, b.minorityStartRate, b.escaped, b.escapedRate, b.removed, b.removedRate,
+    b.fellBack, b.fellBackRate, b.new, b.newRate, b.end, b.rate, b.minorityEnd, b.minorityEndRate,
+  ];
+}
+
+/** "125/QĐ-UBND ngày 22/12/2017", or "chưa phê duyệt" (a total: blank when all its wards are approved). */
+function decisionText(r: RateRow): string {
+  const a = r.approval;
+  if (a.status === 'approved' && a.decisionNumber) {
+    const [y, m, d] = (a.decisionDate ?? '').split('-');
+    return `${a.decisionNumber}${y ? ` ngày ${d}/${m}/${y}` : ''}`;
+  }
+  if (r.area === null || r.code === 'urban' || r.code === 'rural') return a.status === 'approved' ? '' : NOT_APPROVED;
+  return NOT_APPROVED;
 }
 
 function rowValues(stt: number | string, r: RateRow): (number | string | null)[] {
@@ -50,12 +78,14 @@ function rowValues(stt: number | string, r: RateRow): (number | string | null)[]
     r.moves.nearPoorToPoor,
     r.change.poorRatePp,
     r.change.nearPoorRatePp,
+    r.poor.unreviewed,
+    r.nearPoor.unreviewed,
+    text(decisionText(r)),
   ];
 }
 
 /** Percent columns (2 decimals): the odd columns of each list block, and the two change columns. */
-const isPercentCol = (c: number) =>
-  ((c >= POOR_COL && c < MOVES_COL && (c - POOR_COL) % 2 === 1) || c >= MOVES_COL + 2);
+const isPercentCol = (c: number) => (c >= POOR_COL && c < MOVES_COL && (c - POOR_COL) % 2 === 1) || c === MOVES_COL + 2 || c === MOVES_COL + 3;
 
 export interface RatesWorkbookMeta {
   /** Where the report was printed from, for the title (district, or "ward, district" for a ward user). */
@@ -82,7 +112,7 @@ export async function writeRatesWorkbook(report: RatesReport, out: Writable, met
     },
     views: [{ state: 'frozen', xSplit: 3, ySplit: HEADER_LAST_ROW }],
   });
-  ws.columns = Array.from({ length: LAST_COL }, (_, i) => ({ width: i === 0 ? 5 : i === 1 ? 22 : i === 2 ? 10 : 8.5 }));
+  ws.columns = Array.from({ length: LAST_COL }, (_, i) => ({ width: i === 0 ? 5 : i === 1 ? 22 : i === 2 ? 10 : i === LAST_COL - 1 ? 24 : 8.5 }));
   const last = col(LAST_COL);
 
   // Title rows.
@@ -111,7 +141,7 @@ export async function writeRatesWorkbook(report: RatesReport, out: Writable, met
   put(`C${h1}:C${h3}`, 'Tổng số hộ');
   for (const [list, start] of [['poor', POOR_COL], ['nearPoor', NEAR_POOR_COL]] as const) {
     const spec = LIST_HEADERS[list];
-    put(`${col(start)}${h1}:${col(start + 9)}${h1}`, spec.title);
+    put(`${col(start)}${h1}:${col(start + BLOCK_COLS - 1)}${h1}`, spec.title);
     spec.steps.forEach((step, i) => {
       const c = start + 2 * i;
       put(`${col(c)}${h2}:${col(c + 1)}${h2}`, step);
@@ -131,7 +161,7 @@ export async function writeRatesWorkbook(report: RatesReport, out: Writable, met
       cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
       cell.border = border;
     }
-    if (r === h2) row.height = 30;
+    if (r === h2) row.height = 45;
     row.commit();
   }
 
@@ -142,17 +172,37 @@ export async function writeRatesWorkbook(report: RatesReport, out: Writable, met
       cell.border = border;
       if (bold) cell.font = { bold: true };
       if (isPercentCol(c)) cell.numFmt = PERCENT;
-      else if (c >= 3) cell.numFmt = '#,##0';
+      else if (c >= 3 && c < DECISION_COL) cell.numFmt = '#,##0';
     }
     row.commit();
   };
-  report.rows.forEach((r, i) => writeRow(rowValues(i + 1, r), false));
+  if (report.sections.length > 0) {
+    // The summary form's sections (domain.md §5): "I. Khu vực thành thị", "II. Khu vực nông thôn", each with a subtotal.
+    let stt = 0;
+    report.sections.forEach((section, k) => {
+      const label = `${k === 0 ? 'I' : 'II'}. ${section.name}`;
+      const sectionRow = ws.addRow([text(k === 0 ? 'I' : 'II'), text(label)]);
+      sectionRow.font = { bold: true, italic: true };
+      sectionRow.commit();
+      for (const r of report.rows.filter((w) => w.area === section.area)) writeRow(rowValues(++stt, r), false);
+      writeRow(rowValues('', { ...section, name: `Cộng ${section.name.toLowerCase()}` }), true);
+    });
+  } else {
+    report.rows.forEach((r, i) => writeRow(rowValues(i + 1, r), false));
+  }
   if (report.total) writeRow(rowValues('', { ...report.total, name: `Tổng cộng ${report.total.name}` }), true);
 
-  // Notes: how the % are computed, and which totals are missing (their rates are left blank, never guessed).
+  // Notes: how the % are computed, the definitions, and which totals are missing (rates left blank, never guessed).
   const notes = [
     'Tỷ lệ (%) = số hộ ÷ tổng số hộ của phường trong năm × 100, làm tròn 2 chữ số thập phân; tỷ lệ đầu năm tính trên tổng số hộ năm trước.',
+    'Cuối năm = Đầu năm − Thoát − Giảm khác + Tái + Phát sinh mới. "Giảm khác": hộ ra khỏi danh sách vì chuyển đi, chết/giải thể, nhập hộ — không tính là thoát nghèo. DTTS: chủ hộ là người dân tộc thiểu số.',
   ];
+  const unapproved = report.rows.filter((r) => r.approval.status !== 'approved').map((r) => r.name);
+  if (unapproved.length > 0) {
+    notes.push(`Số liệu tổng hợp gồm ${unapproved.length} phường chưa phê duyệt danh sách năm ${report.round} (số liệu tạm thời): ${unapproved.join(', ')}.`);
+  }
+  const unreviewed = report.rows.filter((r) => r.flags.includes('UNREVIEWED')).map((r) => r.name);
+  if (unreviewed.length > 0) notes.push(`Hộ chưa rà soát được giữ trong danh sách năm trước cho đến khi rà soát hoặc lưu trữ: ${unreviewed.join(', ')}.`);
   const missing = report.rows.filter((r) => r.flags.includes('TOTAL_MISSING')).map((r) => r.name);
   if (missing.length) notes.push(`Chưa có tổng số hộ năm ${report.round} (để trống tỷ lệ): ${missing.join(', ')}.`);
   notes.push(`Lập ngày ${meta.generatedAt.toISOString().slice(0, 10)} bởi ${meta.generatedBy}.`);

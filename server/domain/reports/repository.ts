@@ -2,7 +2,8 @@
  * SQL of the rates report: one set-based scan of the registry. Households are grouped by ward and by their list
  * masks (bit r − ROUND_MIN set = on that list in round r), so 116k households collapse to a few hundred groups and
  * every round of a report or trend is counted from the same result, without a per-round query or a history join.
- * Archived households are not filtered out: they count in the rounds where they were on a list (issue 6).
+ * Archived households are not filtered out: they count in the rounds where they were on a list, and as `removed` in
+ * the round their archive is dated in (issue 12). The assessed mask tells unreviewed households from reviewed ones.
  */
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { assessments, households } from '../../db/schema.ts';
@@ -17,18 +18,26 @@ const MASKS = {
 /**
  * Households of these wards grouped by (ward, poor mask, near-poor mask) under one standard, only those on a list at
  * least once. The predicate is exactly that of the partial index households_<standard>_lists_idx, so the scan is an
- * index-only scan of ~10 % of the district. Bits of rounds after the report's are harmless (transitionsFor only
+ * index-only scan of ~10 % of the district. Bits of rounds after the report's are harmless (listStates only
  * reads rounds up to the one it is asked about).
  */
 export async function listMaskGroups(exec: Executor, standard: Standard, wardCodes: string[]): Promise<MaskGroup[]> {
   if (wardCodes.length === 0) return [];
   const { poor, nearPoor } = MASKS[standard];
   return exec
-    .select({ wardCode: households.wardCode, poorMask: poor, nearPoorMask: nearPoor, households: sql<number>`count(*)::int` })
+    .select({
+      wardCode: households.wardCode,
+      poorMask: poor,
+      nearPoorMask: nearPoor,
+      assessedMask: households.assessedMask,
+      archivedRound: households.archivedRound,
+      minority: sql<boolean>`(${households.ethnicGroup} <> 'kinh')`,
+      households: sql<number>`count(*)::int`,
+    })
     .from(households)
     // Literal zeros, not bind parameters: the planner must see the partial index's own predicate.
     .where(and(inArray(households.wardCode, wardCodes), sql`(${poor} <> 0 or ${nearPoor} <> 0)`))
-    .groupBy(households.wardCode, poor, nearPoor);
+    .groupBy(households.wardCode, poor, nearPoor, households.assessedMask, households.archivedRound, sql`(${households.ethnicGroup} <> 'kinh')`);
 }
 
 // ── households.xlsx: keyset pages, so 100k households never sit in memory ──────────────────────────────────
@@ -54,6 +63,7 @@ export interface ExportHousehold {
   members: unknown;
   status: string;
   archivedReason: string | null;
+  ethnicGroup: string;
   /** The assessment of the filtered round, or the latest one when no round is filtered (null when not asked). */
   assessment: ExportAssessment | null;
 }
@@ -94,6 +104,7 @@ export async function pageHouseholdsForExport(exec: Executor, where: SQL | undef
       members: households.members,
       status: households.status,
       archivedReason: households.archivedReason,
+      ethnicGroup: households.ethnicGroup,
       assessment,
     })
     .from(households)

@@ -11,15 +11,19 @@ import { wardsInScope } from '../scope.ts';
 import { findDistrict } from '../units/repository.ts';
 import { listWardTotals } from '../units/totals-repository.ts';
 import { listMaskGroups } from './repository.ts';
-import { buildRateRow, countRound, emptyCounts, sumCounts, sumTotals, type RateRow, type Standard } from './rules.ts';
+import { approvalLookup } from '../rounds/service.ts';
+import type { WardRoundRow } from '../rounds/repository.ts';
+import { buildRateRow, countRounds, emptyCounts, sumCounts, sumTotals, type Approval, type RateRow, type RoundCounts, type Standard } from './rules.ts';
 
 type ReportCtx = Pick<Ctx, 'db' | 'config' | 'actor'>;
 
 export interface RoundReport {
   round: number;
   rows: RateRow[];
-  /** District row (sum of its wards); null for a ward user. */
+  /** District row (sum of its wards); null for a ward user. Flagged NOT_ALL_APPROVED while any ward is not. */
   total: RateRow | null;
+  /** "I. Khu vực thành thị" / "II. Khu vực nông thôn" subtotals, only when the district has both (domain.md §5). */
+  sections: RateRow[];
 }
 
 export interface RatesReport extends RoundReport {
@@ -37,39 +41,57 @@ export interface TrendReport {
   rounds: RoundReport[];
 }
 
+function approvalOf(row: WardRoundRow | undefined): Approval {
+  const status = (row?.status ?? 'open') as Approval['status'];
+  return status === 'approved' ? { status, decisionNumber: row!.decisionNumber, decisionDate: row!.decisionDate } : { status, decisionNumber: null, decisionDate: null };
+}
+
+/** A total over wards: rates recomputed from summed counts and summed totals; approved only when every ward is. */
+function totalRow(unit: { code: string; name: string }, rows: RateRow[], counts: RoundCounts[], baseline: boolean): RateRow {
+  const allApproved = rows.every((r) => r.approval.status === 'approved');
+  const approval: Approval = { status: allApproved ? 'approved' : rows.some((r) => r.approval.status !== 'open') ? 'submitted' : 'open', decisionNumber: null, decisionDate: null };
+  const row = buildRateRow(unit, sumCounts(counts), sumTotals(rows.map((r) => r.totalHouseholds)), sumTotals(rows.map((r) => r.previousTotalHouseholds)), baseline, approval);
+  if (!allApproved) row.flags.push('NOT_ALL_APPROVED');
+  return row;
+}
+
 async function computeRounds(ctx: ReportCtx, standard: Standard, from: number, to: number) {
   const { roundMin } = ctx.config;
   const districtCode = ctx.actor.districtCode ?? ctx.config.districtCode;
   const wards = await wardsInScope(ctx.db, ctx.actor, districtCode);
   const codes = wards.map((w) => w.code);
-  const [groups, totals, district] = await Promise.all([
+  const [groups, totals, district, approvals] = await Promise.all([
     listMaskGroups(ctx.db, standard, codes),
     listWardTotals(ctx.db, codes, from - 1, to),
     findDistrict(ctx.db, districtCode),
+    approvalLookup(ctx.db, codes),
   ]);
   const totalOf = new Map(totals.map((t) => [`${t.wardCode}/${t.round}`, t.households]));
   const total = (code: string, round: number) => totalOf.get(`${code}/${round}`) ?? null;
+  const statusRow = new Map(approvals.rows.map((r) => [`${r.wardCode}/${r.round}`, r]));
   const scope: 'district' | 'ward' = ctx.actor.role === 'ward' ? 'ward' : 'district';
+  const districtUnit = { code: districtCode, name: district?.name ?? districtCode };
+  const counted = countRounds(groups, from, to, roundMin, approvals.approved);
+  const bothAreas = new Set(wards.map((w) => w.area)).size > 1;
 
   const rounds: RoundReport[] = [];
   for (let round = from; round <= to; round++) {
     const baseline = round === roundMin;
-    const counts = countRound(groups, round, roundMin);
+    const counts = counted.get(round)!;
     const wardCounts = wards.map((w) => counts.get(w.code) ?? emptyCounts());
-    const rows = wards.map((w, i) => buildRateRow(w, wardCounts[i]!, total(w.code, round), total(w.code, round - 1), baseline));
-    const totalRow =
-      scope === 'ward'
-        ? null
-        : buildRateRow(
-            { code: districtCode, name: district?.name ?? districtCode },
-            sumCounts(wardCounts),
-            sumTotals(rows.map((r) => r.totalHouseholds)),
-            sumTotals(rows.map((r) => r.previousTotalHouseholds)),
-            baseline,
-          );
-    rounds.push({ round, rows, total: totalRow });
+    const rows = wards.map((w, i) => buildRateRow(w, wardCounts[i]!, total(w.code, round), total(w.code, round - 1), baseline, approvalOf(statusRow.get(`${w.code}/${round}`))));
+    const sections =
+      scope === 'ward' || !bothAreas
+        ? []
+        : (['urban', 'rural'] as const).map((area) => {
+            const idx = wards.map((w, i) => (w.area === area ? i : -1)).filter((i) => i >= 0);
+            const section = totalRow({ code: area, name: area === 'urban' ? 'Khu vực thành thị' : 'Khu vực nông thôn' }, idx.map((i) => rows[i]!), idx.map((i) => wardCounts[i]!), baseline);
+            section.area = area;
+            return section;
+          });
+    rounds.push({ round, rows, total: scope === 'ward' ? null : totalRow(districtUnit, rows, wardCounts, baseline), sections });
   }
-  return { scope, district: { code: districtCode, name: district?.name ?? districtCode }, rounds };
+  return { scope, district: districtUnit, rounds };
 }
 
 /**
@@ -107,7 +129,7 @@ async function cached<T extends RatesReport | TrendReport>(tag: ReportTag | unde
 export async function ratesReport(ctx: ReportCtx, q: { round: number; standard: Standard }, tag?: ReportTag): Promise<RatesReport> {
   return cached(tag, async () => {
     const r = await computeRounds(ctx, q.standard, q.round, q.round);
-    return { round: q.round, standard: q.standard, scope: r.scope, district: r.district, rows: r.rounds[0]!.rows, total: r.rounds[0]!.total };
+    return { round: q.round, standard: q.standard, scope: r.scope, district: r.district, rows: r.rounds[0]!.rows, total: r.rounds[0]!.total, sections: r.rounds[0]!.sections };
   });
 }
 

@@ -11,6 +11,7 @@ import { classifySchema, newVersionSchema, reclassifySchema, setIdParam, version
 import { archiveSchema, assessmentParams, assessmentSchema, createHouseholdSchema, idParam, listQuery, updateHouseholdSchema } from '../schemas/households.ts';
 import { commitBody, listQuery as importsListQuery } from '../schemas/imports.ts';
 import { householdsExportQuery, ratesQuery, totalBody, totalParams, totalsQuery, totalsUploadParams, trendQuery } from '../schemas/reports.ts';
+import { approveSchema, reopenSchema, roundParam, wardRoundParams } from '../schemas/rounds.ts';
 import { createUserSchema, credentialsSchema, pageQuery, passwordChangeSchema, tokenIdParam, updateUserSchema, usernameParam } from '../schemas/users.ts';
 import { unitsQuery } from '../routers/units.ts';
 import { listDuplicatesQuery, pairParam, resolveSchema } from '../schemas/duplicates.ts';
@@ -88,6 +89,12 @@ export function routeDocs(config: Config): RouteDoc[] {
     { method: 'get', path: '/units/totals', tag: 'totals', summary: 'Total households per ward for a round', access: 'signedIn', query: totalsQuery(config), reply: 'json' },
     { method: 'put', path: '/units/:wardCode/totals/:round', tag: 'totals', summary: "Set a ward's total households for a round", access: ['admin', 'district'], params: totalParams(config), body: totalBody, reply: 'json' },
     { method: 'post', path: '/units/totals/:round/sheet', tag: 'totals', summary: 'Upload the two-column totals sheet (ward code, households)', access: ['admin', 'district'], params: totalsUploadParams(config), upload: true, reply: 'json' },
+    { method: 'get', path: '/rounds/:round/wards', tag: 'rounds', summary: 'Each ward’s list status in a round: open, submitted, approved (decision), unreviewed count', access: 'signedIn', params: roundParam, reply: 'list' },
+    { method: 'get', path: '/rounds/:round/wards/:wardCode/unreviewed', tag: 'rounds', summary: 'Households on last round’s lists with neither an assessment nor an archive', access: all, params: wardRoundParams, reply: 'list' },
+    { method: 'post', path: '/rounds/:round/wards/:wardCode/submit', tag: 'rounds', summary: 'Submit the ward’s list (409 UNREVIEWED_HOUSEHOLDS with the list)', access: all, params: wardRoundParams, reply: 'json' },
+    { method: 'post', path: '/rounds/:round/wards/:wardCode/approve', tag: 'rounds', summary: 'Approve a submitted list with its decision: the round is frozen (409 ROUND_APPROVED on writes)', access: ['admin', 'district'], params: wardRoundParams, body: approveSchema, reply: 'json' },
+    { method: 'post', path: '/rounds/:round/wards/:wardCode/reopen', tag: 'rounds', summary: 'Reopen a submitted or approved list, with a reason', access: ['admin', 'district'], params: wardRoundParams, body: reopenSchema, reply: 'json' },
+
     { method: 'get', path: '/reports/rates', tag: 'reports', summary: 'Poverty rates per ward for a round', access: 'signedIn', query: ratesQuery(config), reply: 'json' },
     { method: 'get', path: '/reports/trend', tag: 'reports', summary: 'Rates over a range of rounds', access: 'signedIn', query: trendQuery(config), reply: 'json' },
     { method: 'get', path: '/reports/rates.xlsx', tag: 'reports', summary: 'The rates report as a workbook', access: 'signedIn', query: ratesQuery(config), reply: 'xlsx' },

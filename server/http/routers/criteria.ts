@@ -41,8 +41,8 @@ export function criteriaRouter(deps: AppDeps): Router {
   r.post('/criteria/:id/reclassify', async (req, res) => {
     const ctx = ctxOf(req, deps, ['admin']);
     const { id } = validate<{ id: string }>(setIdParam, req.params);
-    const { round } = validate<{ round?: number }>(reclassifySchema, req.body ?? {});
-    res.json(await reclassifyUnderLatest(ctx, id, round));
+    const { round, includeApproved, reason } = validate<{ round?: number; includeApproved: boolean; reason?: string }>(reclassifySchema, req.body ?? {});
+    res.json(await reclassifyUnderLatest(ctx, id, round, { includeApproved, reason }));
   });
 
   r.post('/classify', async (req, res) => {

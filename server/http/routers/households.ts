@@ -52,8 +52,8 @@ export function householdsRouter(deps: AppDeps): Router {
   r.delete('/households/:id', async (req, res) => {
     const ctx = ctxOf(req, deps);
     const { id } = validate<{ id: string }>(idParam, req.params);
-    const { reason } = validate<{ reason: ArchiveReason }>(archiveSchema, req.body ?? {});
-    sendHousehold(res, await service.archiveHousehold(ctx, id, ifMatch(req.get('if-match')), reason));
+    const { reason, date } = validate<{ reason: ArchiveReason; date?: string }>(archiveSchema, req.body ?? {});
+    sendHousehold(res, await service.archiveHousehold(ctx, id, ifMatch(req.get('if-match')), reason, { date }));
   });
 
   r.post('/households/:id/restore', async (req, res) => {

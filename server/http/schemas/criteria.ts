@@ -23,7 +23,13 @@ export const newVersionSchema = Joi.object({
     .max(50)
     .unique('code')
     .required(),
-  rule: Joi.object({ kind: Joi.string().valid('count', 'score').required(), cutoff: Joi.number().min(0).max(1000).required() }).required(),
+  rule: Joi.object({ kind: Joi.string().valid('count', 'score', 'income_only').required(), cutoff: Joi.number().min(0).max(1000).required() }).required(),
+  derivation: Joi.object({
+    minFloorAreaPerPerson: Joi.number().min(0).max(1000).required(),
+    healthInsuranceMinAge: Joi.number().integer().min(0).max(120).required(),
+    schoolAge: Joi.object({ from: Joi.number().integer().min(0).max(120).required(), below: Joi.number().integer().min(0).max(120).required() }).required(),
+    adultEducationAge: Joi.object({ from: Joi.number().integer().min(0).max(120).required(), below: Joi.number().integer().min(0).max(120).required() }).required(),
+  }).allow(null),
   provisional: Joi.boolean().default(false),
   note: Joi.string().max(1000).allow(null, ''),
 });
@@ -36,4 +42,9 @@ export const classifySchema = Joi.object({
   deprivations: Joi.array().items(code).max(50).default([]),
 });
 
-export const reclassifySchema = Joi.object({ round: Joi.number().integer().min(2000).max(2100) });
+/** includeApproved: an admin re-classifies approved rounds too, and must give the reason (audited per change). */
+export const reclassifySchema = Joi.object({
+  round: Joi.number().integer().min(2000).max(2100),
+  includeApproved: Joi.boolean().default(false),
+  reason: Joi.string().trim().min(3).max(500).when('includeApproved', { is: true, then: Joi.required() }),
+});

@@ -1,5 +1,6 @@
 import { Joi } from '../validate.ts';
 import { ARCHIVE_REASONS, SEXES, decodeCursor } from '../../domain/households/rules.ts';
+import { ETHNIC_CODES } from '../../domain/households/ethnic-groups.ts';
 import { AREAS, CATEGORIES, INCOME_PERS, STANDARDS } from '../../domain/criteria/types.ts';
 
 /*
@@ -17,8 +18,9 @@ const member = Joi.object({
   sex: Joi.string().valid(...SEXES).required(),
   relation: Joi.string().max(50).identityText().allow('').default(''),
   idNumber: idNumber.default(null),
-  hasHealthInsurance: Joi.boolean().required(),
-  inSchool: Joi.boolean().default(false),
+  // null = not surveyed (unknown): derives nothing (domain.md §5b).
+  hasHealthInsurance: Joi.boolean().allow(null).required(),
+  inSchool: Joi.boolean().allow(null).default(null),
 });
 
 const fields = {
@@ -30,6 +32,7 @@ const fields = {
   headName: Joi.string().max(200).identityText(),
   headIdNumber: idNumber,
   members: Joi.array().items(member).max(50),
+  ethnicGroup: Joi.string().valid(...ETHNIC_CODES),
 };
 
 export const createHouseholdSchema = Joi.object({
@@ -40,11 +43,19 @@ export const createHouseholdSchema = Joi.object({
   headName: fields.headName.required(),
   headIdNumber: fields.headIdNumber.default(null),
   members: fields.members.default([]),
+  ethnicGroup: fields.ethnicGroup.default('kinh'),
 });
 
-export const updateHouseholdSchema = Joi.object(fields).min(1);
+export const updateHouseholdSchema = Joi.object({ ...fields, applyToRounds: Joi.array().items(Joi.number().integer().min(2000).max(2100)).max(50).unique() })
+  .min(1);
 
-export const archiveSchema = Joi.object({ reason: Joi.string().valid(...ARCHIVE_REASONS).required() });
+/** `date`: when the household left (moved, died, merged); its year is the round it leaves the lists in. */
+export const archiveSchema = Joi.object({
+  reason: Joi.string().valid(...ARCHIVE_REASONS).required(),
+  date: Joi.string()
+    .pattern(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+    .custom((v: string, helpers) => (new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v ? v : helpers.error('date.base')), 'calendar date'),
+});
 
 export const idParam = Joi.object({ id: Joi.string().guid().required() });
 export const assessmentParams = Joi.object({ id: Joi.string().guid().required(), round: Joi.number().integer().min(2000).max(2100).required() });
