@@ -15,6 +15,7 @@ import { householdFormView } from './views/household-form.ts';
 import { assessmentFormView } from './views/assessment-form.ts';
 import { importView } from './views/import.ts';
 import { reportsView } from './views/reports.ts';
+import { backupsView } from './views/backups.ts';
 
 route('/login', loginView, { public: true });
 route('/password', passwordView);
@@ -27,6 +28,7 @@ route('/households/:id/edit', householdFormView);
 route('/households/:id/assessments/:round', assessmentFormView);
 route('/import', importView);
 route('/reports', reportsView);
+route('/admin/backups', backupsView);
 
 const root = document.getElementById('app')!;
 let renderSeq = 0;
