@@ -12,7 +12,8 @@ import type { Server } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows, type Database, type Executor } from '../../server/db/client.ts';
 import { createLogger } from '../../server/logger.ts';
-import { openRegistry, pgliteDirOf } from '../../server/bootstrap.ts';
+import { openRegistry, pgliteDirOf, type Registry } from '../../server/bootstrap.ts';
+import type { Config } from '../../server/config.ts';
 import { createApp } from '../../server/app.ts';
 import { listTables } from '../../server/domain/backups/repository.ts';
 import { trailerLine } from '../../server/domain/backups/format.ts';
@@ -28,7 +29,10 @@ export const otherEngine = (e: EngineName): EngineName => (ENGINES.length > 1 ? 
 export interface EmptyTarget {
   engine: EngineName;
   env: Record<string, string>;
+  config: Config;
   open(): Promise<Database>;
+  /** The registry on the target (migrations and first-start seed run), for loading data sets. */
+  registry(): Promise<Registry>;
   /** The real app on the target (after a restore): migrations (none pending), bootstrap, HTTP. */
   serve(): Promise<{ baseUrl: string; admin(): Promise<ApiClient>; database: Database; close(): Promise<void> }>;
   dispose(): Promise<void>;
@@ -42,7 +46,9 @@ export async function emptyTarget(engine: EngineName): Promise<EmptyTarget> {
   return {
     engine,
     env,
+    config,
     open: () => openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirOf(config) }),
+    registry: () => openRegistry(config, createLogger(config), { announce: () => {} }),
     async serve() {
       const registry = await openRegistry(config, createLogger(config), { announce: () => {} });
       const app = createApp(registry.deps);
