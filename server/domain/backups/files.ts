@@ -72,6 +72,7 @@ export class BackupWriter {
 
 // ── Reading ────────────────────────────────────────────────────────────────────────────────────────────────
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 const refusal = (code: string, vi: string, en: string, file: string) =>
   new AppError(code, 422, { vi: `${vi}: ${path.basename(file)}`, en: `${en}: ${path.basename(file)}` });
@@ -143,6 +144,7 @@ export async function readBackup(file: string, handlers: ReadHandlers = {}): Pro
   const batchRows = handlers.batchRows ?? 2000;
   for (const table of manifest.tables) {
     let batch: string[] = [];
+    let batchBytes = 0;
     for (let i = 0; i < table.rows; i++) {
       const line = await next();
       if (!line) throw backupErrors.truncated(file);
@@ -150,9 +152,12 @@ export async function readBackup(file: string, handlers: ReadHandlers = {}): Pro
       hash.update(line);
       if (handlers.rows) {
         batch.push(line.toString('utf8', 0, line.length - 1));
-        if (batch.length >= batchRows) {
+        batchBytes += line.length;
+        // Wide rows (stored files, long JSON) flush early: a batch stays a few MiB whatever the table.
+        if (batch.length >= batchRows || batchBytes >= BATCH_BYTES) {
           await handlers.rows(table, batch);
           batch = [];
+          batchBytes = 0;
         }
       }
     }

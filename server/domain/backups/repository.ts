@@ -65,16 +65,21 @@ export async function appliedMigrations(exec: Executor): Promise<{ hash: string;
  * Streams a table's rows as JSON text (row_to_json: PostgreSQL's own encoding, identical on both engines), through a
  * cursor in the caller's transaction, `batch` rows at a time, so the district never sits in memory at once.
  */
-export async function streamRows(tx: Executor, table: BackupTable, batch: number, onRows: (lines: string[]) => Promise<void>): Promise<number> {
+export async function streamRows(tx: Executor, table: BackupTable, maxRows: number, onRows: (lines: string[]) => Promise<void>): Promise<number> {
   const cols = sql.join(table.columns.map((c) => sql.identifier(c)), sql`, `);
   await tx.execute(sql`declare shn_backup_cursor no scroll cursor for select row_to_json(r)::text as j from (select ${cols} from ${sql.identifier(table.name)}) r`);
   let n = 0;
+  // The first fetch is small and measures the rows' width; later ones hold ~8 MiB (wide rows: stored files).
+  let fetch = Math.min(100, maxRows);
   try {
     for (;;) {
-      const rows = await queryRows<{ j: string }>(tx, sql.raw(`fetch forward ${batch} from shn_backup_cursor`));
+      const rows = await queryRows<{ j: string }>(tx, sql.raw(`fetch forward ${fetch} from shn_backup_cursor`));
       if (rows.length === 0) break;
       n += rows.length;
-      await onRows(rows.map((r) => r.j));
+      const lines = rows.map((r) => r.j);
+      const bytes = lines.reduce((sum, l) => sum + l.length, 0);
+      fetch = Math.max(1, Math.min(maxRows, Math.floor((8 * 1048576 * lines.length) / Math.max(bytes, 1))));
+      await onRows(lines);
     }
   } finally {
     await tx.execute(sql`close shn_backup_cursor`);
@@ -99,6 +104,21 @@ export async function resetSequences(tx: Executor, table: TableShape): Promise<v
       sql`select setval(pg_get_serial_sequence(${table.name}, ${column}), coalesce((select max(${sql.identifier(column)}) from ${sql.identifier(table.name)}), 0) + 1, false)`,
     );
   }
+}
+
+/** Tables with triggers of their own (not the FK checks): a restore loads their rows as they were, without firing them. */
+export async function tablesWithUserTriggers(exec: Executor): Promise<string[]> {
+  const rows = await queryRows<{ name: string }>(
+    exec,
+    sql`select distinct c.relname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+        where not t.tgisinternal and n.nspname = 'public' order by 1`,
+  );
+  return rows.map((r) => r.name);
+}
+
+/** Disables or enables a table's own triggers (the restore's transaction owns the freshly migrated tables). */
+export async function setUserTriggers(tx: Executor, table: string, enabled: boolean): Promise<void> {
+  await tx.execute(enabled ? sql`alter table ${sql.identifier(table)} enable trigger user` : sql`alter table ${sql.identifier(table)} disable trigger user`);
 }
 
 /** Empties every registry table (rows that migrations seeded before the backup's rows are loaded). */

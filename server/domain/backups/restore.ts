@@ -12,7 +12,7 @@ import type { Database } from '../../db/client.ts';
 import { applyMigrationsIn, localMigrations } from '../../db/migrate.ts';
 import { refreshStatistics } from '../../db/maintenance.ts';
 import { fromDatabaseError, AppError } from '../../errors.ts';
-import { countRows, dropRegistrySchema, lastRoundWithData, insertRows, listTables, resetSequences, targetIsEmpty, truncateTables } from './repository.ts';
+import { countRows, dropRegistrySchema, lastRoundWithData, setUserTriggers, tablesWithUserTriggers, insertRows, listTables, resetSequences, targetIsEmpty, truncateTables } from './repository.ts';
 import { backupErrors, readBackup, readChecksumFile, sha256OfFile } from './files.ts';
 import type { BackupManifest } from './format.ts';
 import type { Config } from '../../config.ts';
@@ -84,6 +84,9 @@ export async function restoreBackup(file: string, target: Database, opts: Restor
       if (missing.length) throw backupErrors.foreign(file, `tables unknown at its migration: ${missing.join(', ')}`);
       // Data migrations (e.g. the seeded criteria) already ran on the source: its rows are what counts.
       await truncateTables(tx, [...shapes.keys()]);
+      // Rows derived by triggers (e.g. an index table kept by triggers) are in the backup already: load, don't derive.
+      const triggered = await tablesWithUserTriggers(tx);
+      for (const table of triggered) await setUserTriggers(tx, table, false);
       let loaded = 0;
       await readBackup(file, {
         batchRows: 2000,
@@ -93,6 +96,7 @@ export async function restoreBackup(file: string, target: Database, opts: Restor
           if (loaded % 100_000 < batch.length) progress(`  ${loaded} rows loaded`);
         },
       });
+      for (const table of triggered) await setUserTriggers(tx, table, true);
       for (const shape of shapes.values()) await resetSequences(tx, shape);
       for (const table of manifest.tables) {
         const n = await countRows(tx, table.name);

@@ -121,9 +121,16 @@ function infoOf(name: string, sizeBytes: number, sha256: string | null, manifest
   };
 }
 
-/** Partial files of a backup a stopped process left behind. */
+/**
+ * Partial files a stopped process left behind. A backup being written touches its file continuously, so one unchanged
+ * for an hour is dead (another server sharing BACKUP_DIR may be writing a fresh one: that one is left alone).
+ */
 function removeLeftovers(dir: string): void {
-  for (const f of fs.readdirSync(dir)) if (f.endsWith('.partial') && !running) fs.rmSync(path.join(dir, f), { force: true });
+  for (const f of fs.readdirSync(dir)) {
+    if (!f.endsWith('.partial')) continue;
+    const stat = fs.statSync(path.join(dir, f), { throwIfNoEntry: false });
+    if (stat && Date.now() - stat.mtimeMs > 3_600_000) fs.rmSync(path.join(dir, f), { force: true });
+  }
 }
 
 function backupNames(dir: string): string[] {
