@@ -47,7 +47,8 @@ try {
   for (const t of result.counts) out(`  ${t.name.padEnd(24)} ${String(inBackup.get(t.name) ?? '—').padStart(9)} → ${String(t.rows).padStart(9)}`);
   const report = await restoredReportTotals(database.db, config);
   if (report) {
-    out(`Rates report, district total, round ${report.round} (compare with the source's Reports page):`);
+    const basis = report.basis === 'approved' ? `last approved round (${report.approvedWards} wards approved)` : 'latest round with assessments (no round approved yet)';
+    out(`Rates report, district total, round ${report.round} — ${basis}; compare with the source's Reports page:`);
     for (const { standard, total } of report.totals) {
       if (!total) continue;
       out(`  ${standard.padEnd(8)} households ${total.totalHouseholds ?? '—'} · poor ${total.poor.end} (${total.poor.rate ?? '—'} %) · near-poor ${total.nearPoor.end} (${total.nearPoor.rate ?? '—'} %)`);

@@ -149,3 +149,17 @@ export async function lastRoundWithData(exec: Executor): Promise<number | null> 
   const [r] = await queryRows<{ round: number | null }>(exec, sql`select max(round)::int as round from assessments`);
   return r?.round ?? null;
 }
+
+/**
+ * The latest round that has approved ward lists (issue 12's ward_rounds), with how many wards are approved in it;
+ * null when there is none or the registry predates the approval table (checked at run time: backups of either age).
+ */
+export async function lastApprovedRound(exec: Executor): Promise<{ round: number; approvedWards: number } | null> {
+  const [exists] = await queryRows<{ ok: boolean }>(exec, sql`select to_regclass('public.ward_rounds') is not null as ok`);
+  if (!exists?.ok) return null;
+  const [r] = await queryRows<{ round: number; n: number }>(
+    exec,
+    sql`select round::int as round, count(*)::int as n from ward_rounds where status = 'approved' group by round order by round desc limit 1`,
+  );
+  return r ? { round: r.round, approvedWards: r.n } : null;
+}

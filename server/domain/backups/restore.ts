@@ -12,7 +12,7 @@ import type { Database } from '../../db/client.ts';
 import { applyMigrationsIn, localMigrations } from '../../db/migrate.ts';
 import { refreshStatistics } from '../../db/maintenance.ts';
 import { fromDatabaseError, AppError } from '../../errors.ts';
-import { countRows, dropRegistrySchema, lastRoundWithData, setUserTriggers, tablesWithUserTriggers, insertRows, listTables, resetSequences, targetIsEmpty, truncateTables } from './repository.ts';
+import { countRows, dropRegistrySchema, lastApprovedRound, lastRoundWithData, setUserTriggers, tablesWithUserTriggers, insertRows, listTables, resetSequences, targetIsEmpty, truncateTables } from './repository.ts';
 import { backupErrors, readBackup, readChecksumFile, sha256OfFile } from './files.ts';
 import type { BackupManifest } from './format.ts';
 import type { Config } from '../../config.ts';
@@ -117,14 +117,18 @@ export async function restoreBackup(file: string, target: Database, opts: Restor
 
 
 /**
- * The district totals of the rates report for the latest round with assessments, per standard: what the operator
- * compares with the source's Reports page after a restore.
+ * The district totals of the rates report, per standard, for the last approved round (or, when no round is approved
+ * yet, the latest round with assessments): what the operator compares with the source's Reports page.
  */
-export async function restoredReportTotals(db: Database['db'], config: Config): Promise<{ round: number; totals: { standard: Standard; total: RateRow | null }[] } | null> {
-  const round = await lastRoundWithData(db);
+export async function restoredReportTotals(
+  db: Database['db'],
+  config: Config,
+): Promise<{ round: number; basis: 'approved' | 'latest'; approvedWards: number; totals: { standard: Standard; total: RateRow | null }[] } | null> {
+  const approved = await lastApprovedRound(db);
+  const round = approved?.round ?? (await lastRoundWithData(db));
   if (round === null) return null;
   const ctx = { db, config, actor: systemActor('restore') };
   const totals = [];
   for (const standard of ['city', 'national'] as const) totals.push({ standard, total: (await ratesReport(ctx, { round, standard })).total });
-  return { round, totals };
+  return { round, basis: approved ? 'approved' : 'latest', approvedWards: approved?.approvedWards ?? 0, totals };
 }
