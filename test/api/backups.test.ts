@@ -268,6 +268,7 @@ describe(`backups and restore (issue 18) · engines: ${ENGINES.join(', ')}`, fun
       } catch (err) {
         code = (err as { code?: string }).code ?? String(err);
       }
+      fs.rmSync(path.dirname(bad), { recursive: true, force: true });
       expect(code).to.not.equal('no error');
       expect(await fingerprint(other.registry.deps.db), 'after a failed load').to.deep.equal(before);
       // Without --force a non-empty target is refused before anything is done.
@@ -285,8 +286,8 @@ describe(`backups and restore (issue 18) · engines: ${ENGINES.join(', ')}`, fun
     // An empty target stays empty after a refusal.
     const target = await emptyTarget(mainEngine);
     const db = await target.open();
+    const f = copyOf(file);
     try {
-      const f = copyOf(file);
       fs.writeFileSync(f, bytes.subarray(0, bytes.length - 100));
       let code = 'no error';
       try {
@@ -299,6 +300,7 @@ describe(`backups and restore (issue 18) · engines: ${ENGINES.join(', ')}`, fun
     } finally {
       await db.close();
       await target.dispose();
+      fs.rmSync(path.dirname(f), { recursive: true, force: true });
     }
   });
 });
