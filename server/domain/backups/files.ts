@@ -73,6 +73,7 @@ export class BackupWriter {
 // ── Reading ────────────────────────────────────────────────────────────────────────────────────────────────
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const BATCH_BYTES = 8 * 1024 * 1024;
+const TRAILER_PREFIX = Buffer.from('{"$end":');
 
 const refusal = (code: string, vi: string, en: string, file: string) =>
   new AppError(code, 422, { vi: `${vi}: ${path.basename(file)}`, en: `${en}: ${path.basename(file)}` });
@@ -148,7 +149,7 @@ export async function readBackup(file: string, handlers: ReadHandlers = {}): Pro
     for (let i = 0; i < table.rows; i++) {
       const line = await next();
       if (!line) throw backupErrors.truncated(file);
-      if (line[0] !== 0x7b || line[line.length - 1] !== 10 || parseTrailer(line.toString('utf8'))) throw backupErrors.corrupt(file, `table ${table.name}: line ${i + 1} is not a row`);
+      if (line[0] !== 0x7b || line[line.length - 1] !== 10 || line.subarray(0, TRAILER_PREFIX.length).equals(TRAILER_PREFIX)) throw backupErrors.corrupt(file, `table ${table.name}: line ${i + 1} is not a row`);
       hash.update(line);
       if (handlers.rows) {
         batch.push(line.toString('utf8', 0, line.length - 1));
