@@ -14,6 +14,9 @@ import { loadReportFixture, FIXTURE_ROUNDS } from '../support/report-fixtures.ts
 import { readBackup } from '../../server/domain/backups/files.ts';
 import { restoreBackup, verifyBackup } from '../../server/domain/backups/restore.ts';
 import { targetIsEmpty } from '../../server/domain/backups/repository.ts';
+import { createBackup } from '../../server/domain/backups/service.ts';
+import { systemActor } from '../../server/context.ts';
+import type { AppError } from '../../server/errors.ts';
 import { localMigrations } from '../../server/db/migrate.ts';
 import { ENGINES, backupLines, copyOf, emptyTarget, fingerprint, otherEngine, tableCounts, writeBackupLines } from '../support/backups.ts';
 
@@ -117,6 +120,19 @@ describe(`backups and restore (issue 18) · engines: ${ENGINES.join(', ')}`, fun
     expect(names).to.deep.equal(made.slice(-KEEP));
     expect(fs.readdirSync(t.config.backupDir).filter((f) => f.endsWith('.sha256')).sort()).to.deep.equal(names.map((n) => n + '.sha256'));
     expect((await admin.get('/api/admin/backups')).body.data.map((b: { name: string }) => b.name)).to.deep.equal([...names].reverse());
+  });
+
+  it('takes one backup at a time: a second request while one runs is 409 BACKUP_RUNNING', async () => {
+    const ctx = { ...t.registry.deps, actor: systemActor('test'), requestId: 'test' };
+    const first = createBackup(ctx);
+    let code = 'accepted';
+    try {
+      await createBackup(ctx);
+    } catch (err) {
+      code = `${(err as AppError).status} ${(err as AppError).code}`;
+    }
+    expect(code).to.equal('409 BACKUP_RUNNING');
+    expect((await first).rows).to.be.greaterThan(0);
   });
 
   it('a backup under 4 concurrent writers holds every write acknowledged before it started and no half write', async () => {
