@@ -110,7 +110,8 @@ describe(`backups and restore (issue 18) · engines: ${ENGINES.join(', ')}`, fun
     const download = await admin.get(`/api/admin/backups/${body.name}`);
     expect(download.status).to.equal(200);
     expect(crypto.createHash('sha256').update(download.body as Buffer).digest('hex')).to.equal(body.sha256);
-    expect((await admin.get('/api/admin/backups/..%2Fsecret.key')).status).to.equal(404);
+    expect((await admin.get('/api/admin/backups/..%2Fsecret.key')).status).to.equal(400);
+    expect((await admin.get('/api/admin/backups/shn-backup-20000101-000000-000Z.jsonl.gz')).status).to.equal(404);
   });
 
   it(`retention keeps the newest BACKUP_KEEP (${KEEP}) backups`, async () => {

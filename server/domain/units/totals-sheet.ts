@@ -3,6 +3,7 @@
  * never sits in memory as a whole workbook (stack-notes: readFile of big sheets takes GiBs). A first row whose
  * count is not a number is taken as the header. Problems are reported per row, all at once.
  */
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { errors, type ErrorDetail } from '../../errors.ts';
 import type { TotalsImportRow } from './totals-service.ts';
@@ -37,8 +38,9 @@ export function parseTotalsRow(rowNumber: number, codeCell: ExcelJS.CellValue, c
   return ok ? { row: rowNumber, wardCode: code, households: count } : null;
 }
 
-export async function readTotalsSheet(file: string): Promise<TotalsImportRow[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', entries: 'emit' });
+/** `input`: a file path (the CLI) or a stream (an upload held in memory: the sheet has one row per ward). */
+export async function readTotalsSheet(input: string | Readable): Promise<TotalsImportRow[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', entries: 'emit' });
   const rows: TotalsImportRow[] = [];
   const problems: ErrorDetail[] = [];
   let first = true;

@@ -21,8 +21,26 @@ export async function findUserById(exec: Executor, id: string): Promise<UserRow 
   return r ?? null;
 }
 
-export async function listUsers(exec: Executor, page: { limit: number; offset: number } = { limit: 10_000, offset: 0 }): Promise<UserRow[]> {
-  return exec.select().from(users).orderBy(users.username).limit(page.limit).offset(page.offset);
+export type ListedUserRow = UserRow & { lastLoginAt: Date | null };
+
+/**
+ * Accounts by name, each with its last sign-in: the newest browser session it opened (sessions are created only by a
+ * successful login, so no extra column has to be kept in step).
+ */
+export async function listUsers(exec: Executor, page: { limit: number; offset: number } = { limit: 10_000, offset: 0 }): Promise<ListedUserRow[]> {
+  const lastLogin = exec
+    .select({ userId: sessions.userId, at: sql<Date>`max(${sessions.createdAt})`.as('last_login_at') })
+    .from(sessions)
+    .groupBy(sessions.userId)
+    .as('last_login');
+  const rows = await exec
+    .select({ user: users, lastLoginAt: lastLogin.at })
+    .from(users)
+    .leftJoin(lastLogin, eq(lastLogin.userId, users.id))
+    .orderBy(users.username)
+    .limit(page.limit)
+    .offset(page.offset);
+  return rows.map((r) => ({ ...r.user, lastLoginAt: r.lastLoginAt ? new Date(r.lastLoginAt) : null }));
 }
 
 /** Enabled admins other than `exceptId`: refusing to disable or demote the last one keeps the system manageable. */

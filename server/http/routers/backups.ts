@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../context.ts';
 import { ctxOf } from '../auth.ts';
+import { validate } from '../validate.ts';
+import { backupNameParam } from '../schemas/backups.ts';
 import { backupFile, createBackup, lastBackupAge, listBackups } from '../../domain/backups/service.ts';
 import { presentBackup, presentBackupAge } from '../presenters/backups.ts';
 
@@ -32,8 +34,8 @@ export function backupsRouter(deps: AppDeps): Router {
   });
   r.get('/admin/backups/:name', async (req, res) => {
     ctxOf(req, deps, ['admin']);
-    const file = backupFile(deps.config, String(req.params.name));
-    res.download(file, String(req.params.name), { headers: { 'Content-Type': 'application/gzip' } });
+    const { name } = validate<{ name: string }>(backupNameParam, req.params);
+    res.download(backupFile(deps.config, name), name, { headers: { 'Content-Type': 'application/gzip' } });
   });
   return r;
 }

@@ -28,3 +28,6 @@ export const totalBody = Joi.object({ households: Joi.number().integer().min(0).
 
 /** Filters of GET /api/households.xlsx: exactly those of GET /api/households (helper B's listQuery), without paging. */
 export const householdsExportQuery = listQuery.fork(['page', 'pageSize'], () => Joi.forbidden());
+
+/** Path of the totals sheet upload: the round the sheet's totals belong to. */
+export const totalsUploadParams = (c: Config) => Joi.object({ round: round(c).required() });
