@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { runMigrations } from './db/migrate.ts';
+import { securePrivateFolder, tightenFolder } from './db/data-dir.ts';
 import type { AppDeps } from './context.ts';
 import { systemActor } from './context.ts';
 import type { Logger } from './logger.ts';
@@ -37,7 +38,7 @@ export interface OpenRegistryOptions {
  * DATABASE_URL), applies pending migrations, and on first start loads the shipped wards and creates `admin`.
  */
 export async function openRegistry(config: Config, logger: Logger, opts: OpenRegistryOptions = {}): Promise<Registry> {
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  securePrivateFolder(config.dataDir, logger);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     pgliteDir: opts.loadDataDir || opts.inMemory ? 'memory' : pgliteDirOf(config),
@@ -45,6 +46,7 @@ export async function openRegistry(config: Config, logger: Logger, opts: OpenReg
   });
   try {
     const migrations = await runMigrations(database);
+    tightenFolder(config.dataDir);
     const who = { actor: systemActor(), requestId: 'bootstrap' };
     if ((await countWards(database.db)) === 0) {
       const geojson = JSON.parse(fs.readFileSync(DEFAULT_BOUNDARIES, 'utf8'));

@@ -22,14 +22,6 @@ export interface WardStyleInput {
   outside?: boolean;
 }
 
-/** Tooltip and label content as text nodes: ward names and figures come from data and are never parsed as HTML. */
-function textElement(className: string, text: string): HTMLElement {
-  const el = document.createElement('span');
-  el.className = className;
-  el.textContent = text;
-  return el;
-}
-
 const BASE_STYLE: L.PathOptions = { weight: 1.5, color: '#4a4a4a', opacity: 1, fillOpacity: 0.85 };
 const HOVER_STYLE: L.PathOptions = { weight: 4, color: '#111111' };
 const SELECTED_STYLE: L.PathOptions = { weight: 4, color: '#0b3d91', dashArray: '' };
@@ -65,7 +57,7 @@ export class WardChoropleth {
       const layer = this.layers.get(f.properties.code) as L.Polygon | undefined;
       if (!layer) continue;
       const b = layer.getBounds();
-      const el = textElement('ward-label-text', f.properties.name.replace(/^Phường\s+/, ''));
+      const el = textLabel(f.properties.name.replace(/^Phường\s+/, ''), 'ward-label-text');
       el.setAttribute('aria-hidden', 'true');
       L.marker(b.getCenter(), { icon: L.divIcon({ className: 'ward-label', html: el, iconSize: undefined }), interactive: false, keyboard: false }).addTo(this.map);
       this.labels.push({ code: f.properties.code, el, area: (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest()) });
@@ -90,9 +82,9 @@ export class WardChoropleth {
   private bindWard(feature: WardFeature, layer: L.Path): void {
     const code = feature.properties.code;
     this.layers.set(code, layer);
-    const tip = textElement('ward-tip', feature.properties.name);
-    this.tooltips.set(code, tip);
-    layer.bindTooltip(tip, { sticky: true, direction: 'top' });
+    // Leaflet reads a string as HTML; ward names come from an imported file, so it gets a text node (issue 13).
+    layer.bindTooltip(textLabel(feature.properties.name, 'ward-tip'), { sticky: true, direction: 'top' });
+    this.tooltips.set(code, layer.getTooltip()!.getContent() as HTMLElement);
     layer.on({
       mouseover: () => this.highlight(code, true),
       mouseout: () => this.highlight(code, false),
@@ -174,4 +166,12 @@ export class WardChoropleth {
   destroy(): void {
     this.map.remove();
   }
+}
+
+/** An element holding `text` as text: what Leaflet tooltips and popups get, never an HTML string built from data. */
+export function textLabel(text: string, className?: string): HTMLElement {
+  const span = document.createElement('span');
+  if (className) span.className = className;
+  span.textContent = text;
+  return span;
 }

@@ -74,10 +74,12 @@ export async function getHousehold(ctx: Ctx, id: string): Promise<repo.Household
 
 /** PATCH: If-Match required. Area or member changes re-evaluate the stored assessments (same set versions). */
 export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: number | null, changes: HouseholdChanges): Promise<repo.HouseholdRow> {
-  const value = checked(changes);
+  const value = normalizeHousehold(changes);
   return inTransaction(ctx.db, async (tx) => {
     const before = await requireHousehold(tx, ctx, id, true);
     requireVersion(before, expectedVersion, true);
+    // An unchanged household code is not re-checked: codes registered before the ASCII rule stay editable.
+    checked(value.householdCode === before.householdCode ? { ...value, householdCode: undefined } : value);
     if (before.status === 'archived') throw archivedConflict();
     const merged = { ...before, ...value };
     const row = await repo.updateHouseholdRow(tx, id, { ...value, searchText: searchTextOf(merged as HouseholdFields), version: before.version + 1, updatedBy: ctx.actor.username });

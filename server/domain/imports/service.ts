@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Ctx } from '../../context.ts';
 import { inTransaction } from '../../db/tx.ts';
-import { AppError, errors } from '../../errors.ts';
+import { AppError, errors, loggableError } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { wardInScope } from '../scope.ts';
 import { listWards } from '../units/repository.ts';
@@ -145,7 +145,8 @@ async function validateImport(ctx: Ctx, id: string): Promise<void> {
     );
     await progressWrite;
     if (!outcome.ok) {
-      if (outcome.detail) ctx.logger.warn({ importId: id, code: outcome.failure.code, detail: outcome.detail }, 'import parse failed');
+      // The parser's detail text may quote cells of the file: only the failure code is logged.
+      if (outcome.detail) ctx.logger.warn({ importId: id, code: outcome.failure.code }, 'import parse failed');
       return await fail(ctx, id, outcome.failure);
     }
     const r = outcome.result;
@@ -159,7 +160,7 @@ async function validateImport(ctx: Ctx, id: string): Promise<void> {
       errorCount: r.errorCount,
     });
   } catch (err) {
-    ctx.logger.error({ importId: id, err: { message: (err as Error)?.message } }, 'import validation failed');
+    ctx.logger.error({ importId: id, err: loggableError(err) }, 'import validation failed');
     await fail(ctx, id, err instanceof AppError ? { code: err.code, message: err.messages } : failures.parserCrashed()).catch(() => {});
   } finally {
     release();
@@ -223,7 +224,7 @@ async function runCommit(ctx: Ctx, id: string, validated: ImportSummary): Promis
     // Large loads change the tables' shape: refresh the planner's statistics (PGlite never does it by itself).
     if (changed >= STATISTICS_REFRESH_ROWS) await refreshStatistics(ctx.db).catch(() => {});
   } catch (err) {
-    ctx.logger.error({ importId: id, err: { message: (err as Error)?.message, code: (err as AppError)?.code } }, 'import commit failed');
+    ctx.logger.error({ importId: id, err: loggableError(err) }, 'import commit failed');
     await fail(ctx, id, {
       code: 'COMMIT_FAILED',
       message: m('Ghi dữ liệu thất bại; sổ hộ không thay đổi. Hãy tải tệp lên lại', 'Writing failed; the registry is unchanged. Upload the file again'),

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import { sessions, users } from '../../db/schema.ts';
 import type { Executor } from '../../db/client.ts';
 
@@ -101,4 +101,23 @@ export async function revokeUserSessions(exec: Executor, userId: string, keepSes
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keepSessionId ? ne(sessions.id, keepSessionId) : undefined))
     .returning({ id: sessions.id });
   return rows.length;
+}
+
+/** The user's API tokens still in force (not revoked, not past their absolute expiry), newest first. */
+export async function listUserTokens(exec: Executor, userId: string, now: Date): Promise<Pick<SessionRow, 'id' | 'createdAt' | 'lastSeenAt' | 'expiresAt'>[]> {
+  return exec
+    .select({ id: sessions.id, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), eq(sessions.kind, 'token'), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .orderBy(desc(sessions.createdAt));
+}
+
+/** Revokes one API token of the user; false when it is not theirs, not a token, or already revoked. */
+export async function revokeUserToken(exec: Executor, userId: string, id: string): Promise<boolean> {
+  const rows = await exec
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId), eq(sessions.kind, 'token'), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
 }

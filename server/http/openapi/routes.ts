@@ -11,7 +11,7 @@ import { classifySchema, newVersionSchema, reclassifySchema, setIdParam, version
 import { archiveSchema, assessmentParams, assessmentSchema, createHouseholdSchema, idParam, listQuery, updateHouseholdSchema } from '../schemas/households.ts';
 import { commitBody, listQuery as importsListQuery } from '../schemas/imports.ts';
 import { householdsExportQuery, ratesQuery, totalBody, totalParams, totalsQuery, totalsUploadParams, trendQuery } from '../schemas/reports.ts';
-import { createUserSchema, credentialsSchema, pageQuery, passwordChangeSchema, updateUserSchema, usernameParam } from '../schemas/users.ts';
+import { createUserSchema, credentialsSchema, pageQuery, passwordChangeSchema, tokenIdParam, updateUserSchema, usernameParam } from '../schemas/users.ts';
 import { unitsQuery } from '../routers/units.ts';
 import { backupNameParam } from '../schemas/backups.ts';
 
@@ -51,6 +51,8 @@ export function routeDocs(config: Config): RouteDoc[] {
     { method: 'post', path: '/auth/token', tag: 'auth', summary: 'Get a bearer token for scripts', access: 'public', body: credentialsSchema, reply: 'json' },
     { method: 'post', path: '/auth/logout', tag: 'auth', summary: 'End this session', access: 'signedIn', reply: 'empty', status: 204 },
     { method: 'get', path: '/auth/me', tag: 'auth', summary: 'The signed-in user and the CSRF token', access: 'signedIn', reply: 'json' },
+    { method: 'get', path: '/auth/tokens', tag: 'auth', summary: 'The caller\'s API tokens (created, last used, expires)', access: 'signedIn', reply: 'list' },
+    { method: 'delete', path: '/auth/tokens/:id', tag: 'auth', summary: 'Revoke one of the caller\'s API tokens', access: 'signedIn', params: tokenIdParam, reply: 'empty', status: 204 },
     { method: 'post', path: '/auth/password', tag: 'auth', summary: 'Change the own password', access: 'signedIn', body: passwordChangeSchema, reply: 'json' },
 
     { method: 'get', path: '/users', tag: 'users', summary: 'Accounts with their last sign-in', access: ['admin'], query: pageQuery, reply: 'list' },
