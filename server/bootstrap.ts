@@ -43,6 +43,7 @@ export async function openRegistry(config: Config, logger: Logger, opts: OpenReg
     databaseUrl: config.databaseUrl,
     pgliteDir: opts.loadDataDir || opts.inMemory ? 'memory' : pgliteDirOf(config),
     loadDataDir: opts.loadDataDir,
+    pgliteSharedBuffersMb: config.pgliteSharedBuffersMb,
   });
   try {
     const migrations = await runMigrations(database);

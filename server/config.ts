@@ -17,6 +17,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /** PGlite's shared_buffers in MiB: its page cache lives in the API process (issue 14: idle RSS ≤ 250 MiB). */
+  pgliteSharedBuffersMb: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   adminPassword: string | null;
   sessionSecret: string | null;
@@ -109,6 +111,9 @@ const schema = Joi.object({
   BACKUP_AT: Joi.string()
     .pattern(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM or off')
     .default('02:00'),
+  // PGlite's default 128 MB of shared_buffers sits in the API process (~120 MiB RSS more); the OS file cache still
+  // holds the data files, so a district fits well in 16 MB (docs/BENCHMARKS.md). Ignored with DATABASE_URL.
+  PGLITE_SHARED_BUFFERS_MB: Joi.number().integer().min(1).max(4096).default(16),
 });
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -178,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: value.HOST,
     dataDir: path.resolve(value.DATA_DIR),
     databaseUrl: value.DATABASE_URL || null,
+    pgliteSharedBuffersMb: value.PGLITE_SHARED_BUFFERS_MB,
     logLevel: value.LOG_LEVEL,
     adminPassword: value.ADMIN_PASSWORD || null,
     sessionSecret: value.SESSION_SECRET || null,

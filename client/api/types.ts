@@ -23,7 +23,7 @@ export interface Settings {
 
 export interface Paged<T> {
   data: T[];
-  meta: { total: number; page: number; pageSize: number };
+  meta: { total: number; page: number; pageSize: number; nextCursor?: string | null; prevCursor?: string | null };
 }
 
 export interface WardFeature {

@@ -41,6 +41,8 @@ function filtersFrom(q: URLSearchParams): Required<Pick<HouseholdFilters, 'page'
     status: (['active', 'archived', 'all'] as const).find((x) => x === q.get('status')) ?? 'active',
     page: Math.max(1, Number(q.get('page')) || 1),
     pageSize: PAGE_SIZE,
+    // The server's keyset cursor for this page (next/previous link); a bare page number still works (OFFSET).
+    cursor: q.get('cursor') ?? undefined,
   };
 }
 
@@ -151,7 +153,11 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
               ),
             ),
           )),
-      pager(f.page, pages, (p) => href('/households', { ...pagerQuery(f), page: p === 1 ? null : p })),
+      // Adjacent pages carry the server's keyset cursor (issue 14: deep pages as fast as the first); other page
+      // numbers, like a bookmark, are OFFSET pages.
+      pager(f.page, pages, (p) =>
+        href('/households', { ...pagerQuery(f), page: p === 1 ? null : p, cursor: p === f.page + 1 ? page.meta.nextCursor : p === f.page - 1 && p > 1 ? page.meta.prevCursor : null }),
+      ),
     );
   } catch (err) {
     results.replaceChildren(alertBox(errorText(err)));

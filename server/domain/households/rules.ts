@@ -110,3 +110,30 @@ export function searchTextOf(h: Pick<HouseholdFields, 'headName' | 'householdCod
 export function searchQueryOf(q: string): string {
   return fold(q);
 }
+
+// ── List paging (issue 14) ──────────────────────────────────────────────────────────────────────────────────
+/** The sort key of a list row: pages continue after (or before) it. */
+export interface PageKey {
+  wardCode: string;
+  householdCode: string;
+}
+
+/**
+ * The pager's cursor: `n.` (next page: rows after the key) or `p.` (previous page: rows before it) and the key as
+ * base64url JSON. Opaque to the client, which sends it back with the page number it displays.
+ */
+export function encodeCursor(direction: 'next' | 'prev', key: PageKey): string {
+  return `${direction === 'next' ? 'n' : 'p'}.${Buffer.from(JSON.stringify([key.wardCode, key.householdCode])).toString('base64url')}`;
+}
+
+export function decodeCursor(cursor: string): { direction: 'next' | 'prev'; key: PageKey } | null {
+  const m = /^([np])\.([A-Za-z0-9_-]{1,600})$/.exec(cursor);
+  if (!m) return null;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(m[2]!, 'base64url').toString('utf8'));
+    if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string') return null;
+    return { direction: m[1] === 'n' ? 'next' : 'prev', key: { wardCode: v[0], householdCode: v[1] } };
+  } catch {
+    return null;
+  }
+}

@@ -60,7 +60,7 @@ export async function prepareHouseholdsExport(ctx: Ctx, filters: HouseholdFilter
     : ctx.actor.role === 'admin'
       ? await listWards(ctx.db)
       : await wardsInScope(ctx.db, ctx.actor, ctx.config.districtCode);
-  const where = householdListConditions(ctx.actor, filters);
+  const where = householdListConditions(ctx.actor, filters, ctx.config.roundMin);
   const { indicators } = await indicatorColumns(ctx.db, ctx.config);
   await recordAudit(ctx.db, ctx, {
     action: 'export',

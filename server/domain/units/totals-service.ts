@@ -7,6 +7,7 @@ import { inTransaction } from '../../db/tx.ts';
 import { errors, type ErrorDetail } from '../../errors.ts';
 import { checkRound as checkAssessmentRound } from '../assessments/service.ts';
 import { recordAudit } from '../audit/repository.ts';
+import { bumpDataVersion } from '../data-version.ts';
 import { requireWardInScope, wardInScope, wardsInScope } from '../scope.ts';
 import * as unitsRepo from './repository.ts';
 import * as repo from './totals-repository.ts';
@@ -31,6 +32,7 @@ export async function setWardTotal(ctx: TotalsCtx, wardCode: string, round: numb
     const before = await repo.findWardTotal(tx, ward.code, round);
     if (before?.households === households) return;
     await repo.upsertWardTotal(tx, { wardCode: ward.code, round, households }, ctx.actor.username);
+    await bumpDataVersion(tx, ward.code);
     await recordAudit(tx, ctx, {
       action: before ? 'update' : 'create',
       entity: 'ward_total',
@@ -86,6 +88,7 @@ export async function importWardTotals(ctx: TotalsCtx, round: number, rows: Tota
         continue;
       }
       await repo.upsertWardTotal(tx, { wardCode: r.wardCode, round, households: r.households }, ctx.actor.username);
+      await bumpDataVersion(tx, r.wardCode);
       await recordAudit(tx, ctx, {
         action: before ? 'update' : 'create',
         entity: 'ward_total',

@@ -1,5 +1,5 @@
 import { Joi } from '../validate.ts';
-import { ARCHIVE_REASONS, SEXES } from '../../domain/households/rules.ts';
+import { ARCHIVE_REASONS, SEXES, decodeCursor } from '../../domain/households/rules.ts';
 import { AREAS, CATEGORIES, INCOME_PERS, STANDARDS } from '../../domain/criteria/types.ts';
 
 /*
@@ -58,6 +58,10 @@ export const listQuery = Joi.object({
   status: Joi.string().valid('active', 'archived', 'all').default('active'),
   page: Joi.number().integer().min(1).max(100000).default(1),
   pageSize: Joi.number().integer().min(1).max(MAX_PAGE_SIZE).default(50),
+  // The pager's cursor from meta.nextCursor / meta.prevCursor (keyset paging, issue 14), sent with the page number.
+  cursor: Joi.string()
+    .max(800)
+    .custom((v: string, helpers) => (decodeCursor(v) ? v : helpers.error('any.invalid')), 'list cursor'),
 }).with('category', 'round');
 
 const indicatorCode = Joi.string().pattern(/^[a-z][a-z0-9_]{0,49}$/, 'indicator code');
