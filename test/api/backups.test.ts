@@ -13,11 +13,11 @@ import type { ApiClient } from '../support/http.ts';
 import { loadReportFixture, FIXTURE_ROUNDS } from '../support/report-fixtures.ts';
 import { readBackup } from '../../server/domain/backups/files.ts';
 import { restoreBackup, verifyBackup } from '../../server/domain/backups/restore.ts';
-import { targetIsEmpty } from '../../server/domain/backups/repository.ts';
+import { listTables, targetIsEmpty } from '../../server/domain/backups/repository.ts';
 import { createBackup } from '../../server/domain/backups/service.ts';
 import { systemActor } from '../../server/context.ts';
 import type { AppError } from '../../server/errors.ts';
-import { localMigrations } from '../../server/db/migrate.ts';
+import { applyMigrationsIn, localMigrations } from '../../server/db/migrate.ts';
 import { ENGINES, backupLines, copyOf, emptyTarget, fingerprint, otherEngine, tableCounts, writeBackupLines } from '../support/backups.ts';
 
 const KEEP = 3;
@@ -226,21 +226,45 @@ describe(`backups and restore (issue 18) · engines: ${ENGINES.join(', ')}`, fun
     const lines = backupLines(file);
     const manifest = JSON.parse(lines[0]!);
     const local = localMigrations();
-    // The last migration only adds indexes: the rows of the previous schema are the same, so this is a genuine
-    // backup of a registry one migration behind.
-    manifest.migrations = { count: local.length - 1, lastTag: local.at(-2)!.tag, hashes: local.slice(0, -1).map((m) => m.hash) };
-    const older = writeBackupLines([JSON.stringify(manifest), ...lines.slice(1)]);
     const target = await emptyTarget(mainEngine);
     const db = await target.open();
+    let older = '';
     try {
+      // The schema one migration back, read in a transaction that is rolled back (the target stays empty).
+      const rollback = new Error('rollback');
+      let shapes = new Map<string, string[]>();
+      await db.db
+        .transaction(async (tx) => {
+          await applyMigrationsIn(tx, local.slice(0, -1));
+          shapes = new Map((await listTables(tx)).map((x) => [x.name, x.columns]));
+          throw rollback;
+        })
+        .catch((err) => {
+          if (err !== rollback) throw err;
+        });
+      // A genuine backup of that schema: the same rows, without the tables and columns the last migration added.
+      const rows: string[] = [];
+      let at = 1;
+      const tables = [];
+      for (const table of manifest.tables as { name: string; columns: string[]; rows: number }[]) {
+        const slice = lines.slice(at, at + table.rows);
+        at += table.rows;
+        const columns = shapes.get(table.name);
+        if (!columns) continue;
+        const kept = table.columns.filter((c) => columns.includes(c));
+        tables.push({ ...table, columns: kept });
+        for (const line of slice) rows.push(JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(line)).filter(([k]) => kept.includes(k)))));
+      }
+      const olderManifest = { ...manifest, tables, migrations: { count: local.length - 1, lastTag: local.at(-2)!.tag, hashes: local.slice(0, -1).map((m) => m.hash) } };
+      older = writeBackupLines([JSON.stringify(olderManifest), ...rows]);
       const result = await restoreBackup(older, db);
       expect(result.laterMigrations).to.equal(1);
       const counts = await tableCounts(db.db);
-      for (const table of manifest.tables) expect(counts[table.name], table.name).to.equal(table.rows);
+      for (const table of tables) expect(counts[table.name], table.name).to.equal(table.rows);
     } finally {
       await db.close();
       await target.dispose();
-      fs.rmSync(path.dirname(older), { recursive: true, force: true });
+      if (older) fs.rmSync(path.dirname(older), { recursive: true, force: true });
     }
   });
 
