@@ -22,6 +22,7 @@ import { auditView } from './views/admin/audit.ts';
 import { apiDocsView } from './views/admin/api-docs.ts';
 import { duplicatesView } from './views/duplicates.ts';
 import { roundsView } from './views/rounds.ts';
+import { backupsView } from './views/backups.ts';
 
 route('/login', loginView, { public: true });
 route('/password', passwordView);
@@ -42,6 +43,7 @@ route('/admin/audit', auditView);
 route('/api-docs', apiDocsView);
 route('/duplicates', duplicatesView);
 route('/rounds', roundsView);
+route('/admin/backups', backupsView);
 
 const root = document.getElementById('app')!;
 let renderSeq = 0;

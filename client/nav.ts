@@ -26,6 +26,8 @@ export const NAV: NavEntry[] = [
   { path: '/admin/criteria', key: 'nav.admin.criteria', roles: ['admin', 'district'] },
   { path: '/admin/audit', key: 'nav.admin.audit', roles: ['admin', 'district'] },
   { path: '/api-docs', key: 'nav.api', roles: ['admin'] },
+  // Backups (issue 18).
+  { path: '/admin/backups', key: 'nav.backups', roles: ['admin'] },
 ];
 
 export const navFor = (role: Role | undefined): NavEntry[] => NAV.filter((n) => !n.roles || (role !== undefined && n.roles.includes(role)));

@@ -19,6 +19,7 @@ const ITEMS: Record<number, string> = {
   7: 'Formula injection',
   8: 'Unicode',
   10: 'Data protection',
+  11: 'Backup and restore',
 };
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');

@@ -47,6 +47,10 @@ export interface Config {
   demoPassword: string | null;
   /** Absolute path of the built client (Vite output). */
   clientDir: string;
+  /** Backups (issue 18): folder (default DATA_DIR/backups), how many files to keep, daily local time or null (off). */
+  backupDir: string;
+  backupKeep: number;
+  backupAt: { hour: number; minute: number } | null;
 }
 
 const roundRange = Joi.object({
@@ -104,6 +108,11 @@ const schema = Joi.object({
   DEMO_MODE: Joi.boolean().truthy('1').falsy('0').default(false),
   DEMO_PASSWORD: Joi.string().min(10).allow('').default(''),
   CLIENT_DIR: Joi.string().default('./dist/client'),
+  BACKUP_DIR: Joi.string().allow('').default(''),
+  BACKUP_KEEP: Joi.number().integer().min(1).max(1000).default(14),
+  BACKUP_AT: Joi.string()
+    .pattern(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM or off')
+    .default('02:00'),
   // PGlite's default 128 MB of shared_buffers sits in the API process (~120 MiB RSS more); the OS file cache still
   // holds the data files, so a district fits well in 16 MB (docs/BENCHMARKS.md). Ignored with DATABASE_URL.
   PGLITE_SHARED_BUFFERS_MB: Joi.number().integer().min(1).max(4096).default(16),
@@ -201,6 +210,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoMode: value.DEMO_MODE,
     demoPassword: value.DEMO_PASSWORD || null,
     clientDir: path.resolve(value.CLIENT_DIR),
+    backupDir: path.resolve(value.BACKUP_DIR || path.join(value.DATA_DIR, 'backups')),
+    backupKeep: value.BACKUP_KEEP,
+    backupAt: value.BACKUP_AT === 'off' ? null : { hour: Number(value.BACKUP_AT.slice(0, 2)), minute: Number(value.BACKUP_AT.slice(3, 5)) },
   };
 }
 

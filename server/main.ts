@@ -4,6 +4,7 @@ import { createLogger } from './logger.ts';
 import { DataFolderInUseError } from './db/lock.ts';
 import { openRegistry } from './bootstrap.ts';
 import { createApp } from './app.ts';
+import { startBackupSchedule } from './domain/backups/schedule.ts';
 
 /** Starts the registry: config → database (+migrations, first-start seed) → HTTP. Closes cleanly on signals. */
 async function main(): Promise<void> {
@@ -39,11 +40,14 @@ async function main(): Promise<void> {
     );
   });
 
+  const backups = startBackupSchedule(registry.deps);
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    backups.stop();
     server.close();
     server.closeAllConnections();
     await registry.close();

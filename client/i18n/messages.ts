@@ -3,6 +3,7 @@ import { pageMessages } from './messages-pages.ts';
 import { adminMessages } from './messages-admin.ts';
 import { duplicateMessages } from './messages-duplicates.ts';
 import { roundMessages } from './messages-rounds.ts';
+import { backupMessages } from './messages-backups.ts';
 
 type Entry = { vi: string; en: string };
 
@@ -191,5 +192,5 @@ const coreMessages = {
   'assessment.amountInvalid': { vi: 'Thu nhập phải là số đồng (chỉ gồm chữ số).', en: 'Income must be a whole number of VND.' },
 } satisfies Record<string, Entry>;
 
-export const messages = { ...coreMessages, ...pageMessages, ...adminMessages, ...duplicateMessages, ...roundMessages };
+export const messages = { ...coreMessages, ...pageMessages, ...adminMessages, ...duplicateMessages, ...roundMessages, ...backupMessages };
 export type MessageKey = keyof typeof messages;

@@ -1,9 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { Database } from './client.ts';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import type { Database, Executor } from './client.ts';
 import { queryRows } from './client.ts';
 
 export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -22,4 +24,36 @@ export async function countMigrations(database: Database): Promise<number> {
     sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
   );
   return rows[0]?.n ?? 0;
+}
+
+export interface LocalMigration {
+  tag: string;
+  hash: string;
+  folderMillis: number;
+  statements: string[];
+}
+
+/** This build's migrations, oldest first, with the hash drizzle records for each (sha256 of the .sql file). */
+export function localMigrations(): LocalMigration[] {
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+  return readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).map((m, i) => ({
+    tag: journal.entries[i]!.tag,
+    hash: m.hash,
+    folderMillis: m.folderMillis,
+    statements: m.sql,
+  }));
+}
+
+/**
+ * Applies the given migrations inside the caller's transaction and records them exactly as drizzle's migrator does
+ * (same table, hash and created_at), so a later start sees them as applied. The restore uses this to stop at a
+ * backup's migration, load its rows, then go on to the latest one — all in one transaction.
+ */
+export async function applyMigrationsIn(tx: Executor, migrations: LocalMigration[]): Promise<void> {
+  await tx.execute(sql`create schema if not exists drizzle`);
+  await tx.execute(sql`create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`);
+  for (const m of migrations) {
+    for (const statement of m.statements) await tx.execute(sql.raw(statement));
+    await tx.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${m.hash}, ${m.folderMillis})`);
+  }
 }

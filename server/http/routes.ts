@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../context.ts';
 import { authRouter } from './routers/auth.ts';
 import { auditRouter } from './routers/audit.ts';
+import { backupsRouter } from './routers/backups.ts';
 import { criteriaRouter } from './routers/criteria.ts';
 import { duplicatesRouter } from './routers/duplicates.ts';
 import { healthRouter } from './routers/health.ts';
@@ -17,7 +18,7 @@ import { usersRouter } from './routers/users.ts';
 /** Every API router, mounted under /api. Each area owns its file in ./routers. */
 export function apiRoutes(deps: AppDeps): Router {
   const api = Router();
-  for (const make of [healthRouter, unitsRouter, authRouter, usersRouter, auditRouter, criteriaRouter, householdsRouter, importsRouter, reportsRouter, totalsUploadRouter, openapiRouter, duplicatesRouter, roundsRouter]) {
+  for (const make of [healthRouter, unitsRouter, authRouter, usersRouter, auditRouter, criteriaRouter, householdsRouter, importsRouter, reportsRouter, totalsUploadRouter, openapiRouter, duplicatesRouter, roundsRouter, backupsRouter]) {
     api.use(make(deps));
   }
   return api;

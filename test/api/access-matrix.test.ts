@@ -113,6 +113,11 @@ const ROWS: Row[] = [
   { method: 'POST', path: '/api/criteria/hcm-2016-2018/reclassify', target: 'none', policy: 'admin', ok: 400, note: 'bad round', body: () => ({ round: 'x' }) },
   { method: 'POST', path: '/api/classify', target: 'none', policy: 'any-user', ok: 400, note: 'empty body', body: () => ({}) },
 
+  // Backups (issue 18): administrators only — a backup holds every household of the district
+  { method: 'GET', path: '/api/admin/backups', target: 'none', policy: 'admin' },
+  { method: 'POST', path: '/api/admin/backups', target: 'none', policy: 'admin', ok: 201, check: (res) => expect(res.body.sha256).to.match(/^[0-9a-f]{64}$/) },
+  { method: 'GET', path: '/api/admin/backups/shn-backup-20000101-000000-000Z.jsonl.gz', target: 'none', policy: 'admin', ok: 404, note: 'no such backup' },
+
   // Imports: an import belongs to the ward of the officer who uploaded it
   { method: 'GET', path: '/api/imports', target: 'none', policy: 'any-user', check: (res, c) => onlyHomeWard(res.body.data, c.subject) },
   { method: 'GET', path: '/api/imports/template.xlsx', target: 'none', policy: 'any-user' },

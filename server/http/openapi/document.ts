@@ -67,6 +67,9 @@ function errorResponses(r: RouteDoc): Json {
 function success(r: RouteDoc): Json {
   const status = String(r.status ?? 200);
   if (r.reply === 'empty') return { [status]: { description: 'Done (no body)' } };
+  if (r.reply === 'gzip') {
+    return { [status]: { description: 'A backup file (gzip of JSON lines; Content-Disposition names it)', content: { 'application/gzip': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } } };
+  }
   if (r.reply === 'xlsx') {
     return { [status]: { description: 'An .xlsx workbook (Content-Disposition names the file)', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } } };
   }

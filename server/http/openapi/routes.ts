@@ -15,9 +15,10 @@ import { approveSchema, reopenSchema, roundParam, wardRoundParams } from '../sch
 import { createUserSchema, credentialsSchema, pageQuery, passwordChangeSchema, tokenIdParam, updateUserSchema, usernameParam } from '../schemas/users.ts';
 import { unitsQuery } from '../routers/units.ts';
 import { listDuplicatesQuery, pairParam, resolveSchema } from '../schemas/duplicates.ts';
+import { backupNameParam } from '../schemas/backups.ts';
 
 export type Access = 'public' | 'signedIn' | ('admin' | 'district' | 'ward')[];
-export type Reply = 'json' | 'list' | 'xlsx' | 'empty' | 'accepted';
+export type Reply = 'json' | 'list' | 'xlsx' | 'gzip' | 'empty' | 'accepted';
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -101,5 +102,9 @@ export function routeDocs(config: Config): RouteDoc[] {
 
     { method: 'get', path: '/duplicates', tag: 'duplicates', summary: 'Possible duplicate households (same ID number, or same head name with birth year / address); a ward user sees the other side as a ward name', access: 'signedIn', query: listDuplicatesQuery, reply: 'list' },
     { method: 'post', path: '/duplicates/:id/resolve', tag: 'duplicates', summary: 'Resolve a pair: not_duplicate (remembered) or merged (archives the other household)', access: ['admin', 'district'], params: pairParam, body: resolveSchema, reply: 'json' },
+    // Backups (issue 18)
+    { method: 'get', path: '/admin/backups', tag: 'backups', summary: 'Backups in BACKUP_DIR (size, time, checksum, row counts) and the last one\'s age', access: ['admin'], reply: 'list' },
+    { method: 'post', path: '/admin/backups', tag: 'backups', summary: 'Take a backup now (one consistent snapshot); answers once it is written', access: ['admin'], reply: 'json', status: 201 },
+    { method: 'get', path: '/admin/backups/:name', tag: 'backups', summary: 'Download a backup file (.jsonl.gz)', access: ['admin'], params: backupNameParam, reply: 'gzip' },
   ];
 }

@@ -1,0 +1,25 @@
+/** Messages of the Backups page (issue 18): a block of its own so the shared catalogue merges cleanly. */
+export const backupMessages = {
+  'nav.backups': { vi: 'Sao lưu', en: 'Backups' },
+  'backups.title': { vi: 'Sao lưu dữ liệu', en: 'Backups' },
+  'backups.intro': {
+    vi: 'Bản sao lưu chứa toàn bộ sổ (hộ, phiếu rà soát, tài khoản, nhật ký…) tại một thời điểm, khôi phục được trên PGlite hoặc PostgreSQL bằng lệnh npm run restore. Hãy chép các tệp này sang một ổ đĩa khác.',
+    en: 'A backup holds the whole registry (households, assessments, accounts, audit…) at one moment and restores on PGlite or PostgreSQL with npm run restore. Copy these files to another disk.',
+  },
+  'backups.start': { vi: 'Sao lưu ngay', en: 'Back up now' },
+  'backups.running': { vi: 'Đang sao lưu…', en: 'Backing up…' },
+  'backups.done': { vi: 'Đã sao lưu {rows} dòng trong {seconds} giây.', en: 'Backed up {rows} rows in {seconds} s.' },
+  'backups.last': { vi: 'Lần sao lưu gần nhất: {when} ({hours} giờ trước).', en: 'Last backup: {when} ({hours} hours ago).' },
+  'backups.none': { vi: 'Chưa có bản sao lưu nào.', en: 'There is no backup yet.' },
+  'backups.stale': { vi: 'Bản sao lưu gần nhất đã cũ hơn 2 ngày: hãy sao lưu ngay.', en: 'The last backup is older than 2 days: back up now.' },
+  'backups.schedule': { vi: 'Tự động hằng ngày lúc {at}; giữ {keep} bản mới nhất.', en: 'Automatic daily at {at}; the newest {keep} are kept.' },
+  'backups.scheduleOff': { vi: 'Sao lưu tự động đang tắt (BACKUP_AT=off); giữ {keep} bản mới nhất.', en: 'Automatic backups are off (BACKUP_AT=off); the newest {keep} are kept.' },
+  'backups.when': { vi: 'Thời điểm', en: 'Taken' },
+  'backups.size': { vi: 'Dung lượng', en: 'Size' },
+  'backups.rows': { vi: 'Số dòng', en: 'Rows' },
+  'backups.households': { vi: 'Số hộ', en: 'Households' },
+  'backups.engine': { vi: 'CSDL', en: 'Database' },
+  'backups.checksum': { vi: 'Mã kiểm tra SHA-256', en: 'SHA-256 checksum' },
+  'backups.adminOnly': { vi: 'Chỉ quản trị viên được xem trang sao lưu.', en: 'Only administrators can see backups.' },
+  'backups.download': { vi: 'Tải về', en: 'Download' },
+} satisfies Record<string, { vi: string; en: string }>;
