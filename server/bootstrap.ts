@@ -11,7 +11,8 @@ import { countWards } from './domain/units/repository.ts';
 import { importUnitsGeoJson } from './domain/units/service.ts';
 import { DEFAULT_BOUNDARIES } from './domain/units/catalogue.ts';
 import { ensureFirstAdmin } from './domain/users/service.ts';
-import { failInterruptedImports } from './domain/imports/service.ts';
+import { ImportJobs } from './domain/imports/jobs.ts';
+import { validateImport } from './domain/imports/service.ts';
 
 export interface Registry {
   deps: AppDeps;
@@ -52,12 +53,19 @@ export async function openRegistry(config: Config, logger: Logger, opts: OpenReg
       logger.info({ wards: r.created }, 'loaded the shipped (schematic) ward boundaries');
     }
     await ensureFirstAdmin(database.db, config, opts.announce ?? ((t) => process.stdout.write(t)));
-    // Imports a previous process left mid-way never committed: mark them failed before serving any request, so a
-    // user's next upload is not refused as "already running".
-    const interrupted = await failInterruptedImports(database);
-    if (interrupted > 0) logger.warn({ interrupted }, 'marked imports interrupted by the last stop as failed');
+    // Imports this instance's previous process left mid-way are settled before serving any request (re-queued or
+    // marked interrupted), so a user's next upload is not refused as "already running"; then the worker runs.
+    const jobs = new ImportJobs({ db: database.db, engine: database.engine, config, logger }, validateImport);
+    await jobs.start();
     const deps: AppDeps = { config, db: database.db, engine: database.engine, logger, migrations, secret: loadSecret(config) };
-    return { deps, database, close: () => database.close() };
+    return {
+      deps,
+      database,
+      close: async () => {
+        jobs.stop();
+        await database.close();
+      },
+    };
   } catch (err) {
     await database.close();
     throw err;
