@@ -11,7 +11,8 @@ import { countWards } from './domain/units/repository.ts';
 import { importUnitsGeoJson } from './domain/units/service.ts';
 import { DEFAULT_BOUNDARIES } from './domain/units/catalogue.ts';
 import { ensureFirstAdmin } from './domain/users/service.ts';
-import { ImportJobs } from './domain/imports/jobs.ts';
+import { ImportJobs, instanceName } from './domain/imports/jobs.ts';
+import { ReadRouting } from './db/replica.ts';
 import { validateImport } from './domain/imports/service.ts';
 
 export interface Registry {
@@ -41,6 +42,8 @@ export async function openRegistry(config: Config, logger: Logger, opts: OpenReg
   fs.mkdirSync(config.dataDir, { recursive: true });
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
+    readUrl: config.databaseReadUrl,
+    applicationName: `shn:${instanceName(config)}`,
     pgliteDir: opts.loadDataDir || opts.inMemory ? 'memory' : pgliteDirOf(config),
     loadDataDir: opts.loadDataDir,
   });
@@ -57,7 +60,8 @@ export async function openRegistry(config: Config, logger: Logger, opts: OpenReg
     // marked interrupted), so a user's next upload is not refused as "already running"; then the worker runs.
     const jobs = new ImportJobs({ db: database.db, engine: database.engine, config, logger }, validateImport);
     await jobs.start();
-    const deps: AppDeps = { config, db: database.db, engine: database.engine, logger, migrations, secret: loadSecret(config) };
+    const reads = new ReadRouting(database.db, database.readDb, config.readReplicaWaitMs, logger);
+    const deps: AppDeps = { config, db: database.db, engine: database.engine, logger, migrations, secret: loadSecret(config), reads };
     return {
       deps,
       database,

@@ -152,6 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push({ key: 'CRITERIA_ROUNDS', message: 'must be JSON: {"city":[{"from","to","set"}],"national":[…]}' });
     }
   }
+  if (value.DATABASE_READ_URL && !value.DATABASE_URL) {
+    problems.push({ key: 'DATABASE_READ_URL', message: 'needs DATABASE_URL (a replica of a PostgreSQL server; PGlite has none)' });
+  }
   if (problems.length > 0 || !criteriaRounds) throw new ConfigError(problems);
 
   return {

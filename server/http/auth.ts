@@ -5,6 +5,7 @@ import type { Actor, AppDeps, Ctx, Role } from '../context.ts';
 import { AppError, errors } from '../errors.ts';
 import { resolveSession, type ResolvedSession } from '../domain/users/auth-service.ts';
 import { recordAudit } from '../domain/audit/repository.ts';
+import { SharedCounterStore } from './shared-counters.ts';
 
 export const SESSION_COOKIE = 'shn_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -77,12 +78,22 @@ export function ctxOf(req: Request, deps: AppDeps, roles?: Role[]): Ctx {
   return { db: deps.db, engine: deps.engine, config: deps.config, actor, requestId: String(req.id), logger: deps.logger };
 }
 
+/**
+ * ctxOf for read-only routes that may read from the replica (reports, trend, exports, household lists): ctx.readDb
+ * is the replica once it has replayed every committed write, else the primary (db/replica.ts).
+ */
+export async function readCtxOf(req: Request, deps: AppDeps, roles?: Role[]): Promise<Ctx> {
+  const ctx = ctxOf(req, deps, roles);
+  return deps.reads?.enabled ? { ...ctx, readDb: await deps.reads.reader() } : ctx;
+}
+
 const THROTTLE_WINDOW_MS = 15 * 60_000;
 
 /**
  * Login throttling (express-rate-limit): at most `config.loginRateLimit` failed attempts per 15 minutes per account
  * and, separately, per client IP. Successful logins do not count, so a busy office behind one address is not locked
- * out by its own staff. Build once per app (the memory stores live in the returned middleware).
+ * out by its own staff. The counters live in the database (SharedCounterStore), so every app instance behind a proxy
+ * counts the same attempts.
  */
 export function loginThrottle(deps: AppDeps): RequestHandler[] {
   const refuse = (_req: Request, _res: Response, next: NextFunction) =>
@@ -101,9 +112,10 @@ export function loginThrottle(deps: AppDeps): RequestHandler[] {
     handler: refuse,
     logger: { error: (e: unknown, msg?: string) => deps.logger.error({ err: String(e) }, msg ?? 'rate limiter'), warn: (e: unknown, msg?: string) => deps.logger.warn({ err: String(e) }, msg ?? 'rate limiter') },
   };
-  const perIp = rateLimit({ ...common, keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}` });
+  const perIp = rateLimit({ ...common, store: new SharedCounterStore(deps.db, deps.secret, 'login-ip'), keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}` });
   const perAccount = rateLimit({
     ...common,
+    store: new SharedCounterStore(deps.db, deps.secret, 'login-account'),
     // The username typed at login, or the signed-in account when it re-enters its password (password change).
     keyGenerator: (req) => {
       const typed = (req.body as { username?: unknown } | undefined)?.username;

@@ -131,7 +131,7 @@ export interface ListInput extends repo.HouseholdFilters {
 
 export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<{ rows: repo.ListedHousehold[]; total: number }> {
   const { page, pageSize, ...filters } = input;
-  return repo.listHouseholds(ctx.db, ctx.actor, filters, { limit: pageSize, offset: (page - 1) * pageSize });
+  return repo.listHouseholds(ctx.readDb ?? ctx.db, ctx.actor, filters, { limit: pageSize, offset: (page - 1) * pageSize });
 }
 
 type ListName = 'poor' | 'nearPoor';

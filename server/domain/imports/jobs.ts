@@ -39,6 +39,11 @@ export class NotOurJob extends Error {}
 
 export type ValidationRunner = (ctx: Ctx, record: repo.ImportRecord, instance: string) => Promise<void>;
 
+/** This instance's name in job claims and connection names: INSTANCE_ID, else host:port. */
+export function instanceName(config: Pick<Config, 'instanceId' | 'port'>): string {
+  return config.instanceId ?? `${os.hostname()}:${config.port}`;
+}
+
 const workers = new WeakMap<Db, ImportJobs>();
 
 /** The worker running on this database in this process. */
@@ -60,7 +65,7 @@ export class ImportJobs {
     private readonly deps: JobDeps,
     private readonly validate: ValidationRunner,
   ) {
-    this.instance = deps.config.instanceId ?? `${os.hostname()}:${deps.config.port}`;
+    this.instance = instanceName(deps.config);
   }
 
   get lapseSeconds(): number {

@@ -4,14 +4,14 @@
  * Scope: admin and district users get every ward of the district plus a district total row; a ward user gets its
  * own ward only and `total: null` (a district total would disclose the other wards' figures).
  */
-import type { Ctx } from '../../context.ts';
+import { readerOf, type Ctx } from '../../context.ts';
 import { wardsInScope } from '../scope.ts';
 import { findDistrict } from '../units/repository.ts';
 import { listWardTotals } from '../units/totals-repository.ts';
 import { listMaskGroups } from './repository.ts';
 import { buildRateRow, countRound, emptyCounts, sumCounts, sumTotals, type RateRow, type Standard } from './rules.ts';
 
-type ReportCtx = Pick<Ctx, 'db' | 'config' | 'actor'>;
+type ReportCtx = Pick<Ctx, 'db' | 'readDb' | 'config' | 'actor'>;
 
 export interface RoundReport {
   round: number;
@@ -71,11 +71,11 @@ async function computeRounds(ctx: ReportCtx, standard: Standard, from: number, t
 }
 
 export async function ratesReport(ctx: ReportCtx, q: { round: number; standard: Standard }): Promise<RatesReport> {
-  const r = await computeRounds(ctx, q.standard, q.round, q.round);
+  const r = await computeRounds(readerOf(ctx), q.standard, q.round, q.round);
   return { round: q.round, standard: q.standard, scope: r.scope, district: r.district, rows: r.rounds[0]!.rows, total: r.rounds[0]!.total };
 }
 
 export async function trendReport(ctx: ReportCtx, q: { from: number; to: number; standard: Standard }): Promise<TrendReport> {
-  const r = await computeRounds(ctx, q.standard, q.from, q.to);
+  const r = await computeRounds(readerOf(ctx), q.standard, q.from, q.to);
   return { standard: q.standard, from: q.from, to: q.to, scope: r.scope, district: r.district, rounds: r.rounds };
 }
