@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
-import { runMigrations } from './db/migrate.ts';
+import { applyMigrations, MIGRATION_LOCK } from './db/migrate.ts';
 import type { AppDeps } from './context.ts';
 import { systemActor } from './context.ts';
 import type { Logger } from './logger.ts';
@@ -48,14 +48,19 @@ export async function openRegistry(config: Config, logger: Logger, opts: OpenReg
     loadDataDir: opts.loadDataDir,
   });
   try {
-    const migrations = await runMigrations(database);
-    const who = { actor: systemActor(), requestId: 'bootstrap' };
-    if ((await countWards(database.db)) === 0) {
-      const geojson = JSON.parse(fs.readFileSync(DEFAULT_BOUNDARIES, 'utf8'));
-      const r = await importUnitsGeoJson(database.db, who, geojson);
-      logger.info({ wards: r.created }, 'loaded the shipped (schematic) ward boundaries');
-    }
-    await ensureFirstAdmin(database.db, config, opts.announce ?? ((t) => process.stdout.write(t)));
+    // Several instances may start at once on one PostgreSQL: the first migrates and seeds, the others wait on the
+    // advisory lock and then find nothing left to do (issue 16).
+    const migrations = await database.withAdvisoryLock(MIGRATION_LOCK, async () => {
+      const applied = await applyMigrations(database);
+      const who = { actor: systemActor(), requestId: 'bootstrap' };
+      if ((await countWards(database.db)) === 0) {
+        const geojson = JSON.parse(fs.readFileSync(DEFAULT_BOUNDARIES, 'utf8'));
+        const r = await importUnitsGeoJson(database.db, who, geojson);
+        logger.info({ wards: r.created }, 'loaded the shipped (schematic) ward boundaries');
+      }
+      await ensureFirstAdmin(database.db, config, opts.announce ?? ((t) => process.stdout.write(t)));
+      return applied;
+    });
     // Imports this instance's previous process left mid-way are settled before serving any request (re-queued or
     // marked interrupted), so a user's next upload is not refused as "already running"; then the worker runs.
     const jobs = new ImportJobs({ db: database.db, engine: database.engine, config, logger }, validateImport);

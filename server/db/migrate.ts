@@ -16,11 +16,14 @@ export const MIGRATION_LOCK = 0x5348_4e5f_4d49;
  * starting at once take turns on an advisory lock: the first migrates, the others wait, then find nothing to do.
  */
 export async function runMigrations(database: Database): Promise<number> {
+  return database.withAdvisoryLock(MIGRATION_LOCK, () => applyMigrations(database));
+}
+
+/** The migrations alone: call while holding MIGRATION_LOCK (runMigrations, or the start-up in bootstrap.ts). */
+export async function applyMigrations(database: Database): Promise<number> {
   const options = { migrationsFolder: MIGRATIONS_FOLDER };
-  await database.withAdvisoryLock(MIGRATION_LOCK, async () => {
-    if (database.engine === 'pglite') await migratePglite(database.db as never, options);
-    else await migratePg(database.db as never, options);
-  });
+  if (database.engine === 'pglite') await migratePglite(database.db as never, options);
+  else await migratePg(database.db as never, options);
   return countMigrations(database);
 }
 
