@@ -13,7 +13,7 @@ import { DEFAULT_BOUNDARIES } from './domain/units/catalogue.ts';
 import { ensureFirstAdmin } from './domain/users/service.ts';
 import { ImportJobs, instanceName } from './domain/imports/jobs.ts';
 import { ReadRouting } from './db/replica.ts';
-import { validateImport } from './domain/imports/service.ts';
+import { validateImport } from './domain/imports/validate.ts';
 
 export interface Registry {
   deps: AppDeps;

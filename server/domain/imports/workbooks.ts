@@ -9,7 +9,8 @@ import { chunksToFile, hasChunks, readChunks, writeChunks } from './chunks-repos
 import { jobTmpDir, NdjsonWriter } from './files.ts';
 import { indicatorColumns } from './indicators.ts';
 import { lockStatus, type ImportRecord } from './repository.ts';
-import { annotate, getImport } from './service.ts';
+import { getImport } from './service.ts';
+import { annotate } from './validate.ts';
 import type { ImportError } from './types.ts';
 import { buildTemplate } from './template.ts';
 
