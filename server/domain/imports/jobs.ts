@@ -18,6 +18,7 @@ import { deleteChunks } from './chunks-repository.ts';
 import { failures, type ImportFailure } from './failures.ts';
 import { sweepImportFiles } from './files.ts';
 import * as repo from './repository.ts';
+import type { ImportStatus } from './types.ts';
 import { inTransaction } from '../../db/tx.ts';
 
 export interface JobDeps {
@@ -60,6 +61,7 @@ export class ImportJobs {
   private readonly timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private pumping = false;
+  private kicked = false;
 
   constructor(
     private readonly deps: JobDeps,
@@ -103,8 +105,11 @@ export class ImportJobs {
 
   /** Claims queued jobs while this instance has free slots. */
   kick(): void {
-    if (this.stopped || this.pumping) return;
+    if (this.stopped) return;
+    // A kick while the loop runs is remembered: the loop may have just found the queue empty.
+    if (this.pumping) return void (this.kicked = true);
     this.pumping = true;
+    this.kicked = false;
     void (async () => {
       try {
         while (!this.stopped && this.active < PARALLEL_JOBS) {
@@ -117,6 +122,7 @@ export class ImportJobs {
         if (!this.stopped) this.deps.logger.error({ err: { message: (err as Error)?.message } }, 'import worker: claiming failed');
       } finally {
         this.pumping = false;
+        if (this.kicked) this.kick();
       }
     })();
   }
@@ -129,9 +135,9 @@ export class ImportJobs {
   }
 
   /** Ends a job this instance holds as failed and deletes its data (issue 13 item 3). */
-  async fail(id: string, from: repo.ImportRecord['status'], failure: ImportFailure): Promise<void> {
+  async fail(id: string, from: ImportStatus, failure: ImportFailure): Promise<void> {
     await inTransaction(this.deps.db, async (tx) => {
-      if (await repo.settleClaimed(tx, id, this.instance, from as never, { status: 'failed', failure, claimedBy: null, heartbeatAt: null, purgedAt: new Date() })) {
+      if (await repo.settleClaimed(tx, id, this.instance, from, { status: 'failed', failure, claimedBy: null, heartbeatAt: null, purgedAt: new Date() })) {
         await deleteChunks(tx, id);
       }
     });
