@@ -46,6 +46,7 @@ export async function writeChunks(exec: Executor, importId: string, kind: ChunkK
   for await (const chunk of rechunk(input)) {
     await exec.execute(sql`insert into import_chunks (import_id, kind, seq, data) values (${importId}, ${kind}, ${seq++}, ${chunk})`);
     bytes += chunk.length;
+    await new Promise((resolve) => setImmediate(resolve)); // see readChunks
   }
   return bytes;
 }
@@ -56,6 +57,9 @@ export async function* readChunks(exec: Executor, importId: string, kind: ChunkK
     const [row] = await queryRows<{ data: Buffer | Uint8Array }>(exec, sql`select data from import_chunks where import_id = ${importId} and kind = ${kind} and seq = ${seq}`);
     if (!row) return;
     yield asBuffer(row.data);
+    // PGlite answers without real I/O, so a loop of awaited queries never lets the event loop run: a 10k-row commit
+    // held the API for 20 s. Give other requests their turn between chunks.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
