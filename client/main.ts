@@ -15,6 +15,11 @@ import { householdFormView } from './views/household-form.ts';
 import { assessmentFormView } from './views/assessment-form.ts';
 import { importView } from './views/import.ts';
 import { reportsView } from './views/reports.ts';
+import { usersView } from './views/admin/users.ts';
+import { totalsView } from './views/admin/totals.ts';
+import { criteriaView } from './views/admin/criteria.ts';
+import { auditView } from './views/admin/audit.ts';
+import { apiDocsView } from './views/admin/api-docs.ts';
 
 route('/login', loginView, { public: true });
 route('/password', passwordView);
@@ -27,6 +32,12 @@ route('/households/:id/edit', householdFormView);
 route('/households/:id/assessments/:round', assessmentFormView);
 route('/import', importView);
 route('/reports', reportsView);
+// Administration (issue 15): the server checks every role; the navigation only hides what a role cannot use.
+route('/admin/users', usersView);
+route('/admin/totals', totalsView);
+route('/admin/criteria', criteriaView);
+route('/admin/audit', auditView);
+route('/api-docs', apiDocsView);
 
 const root = document.getElementById('app')!;
 let renderSeq = 0;
@@ -42,11 +53,18 @@ async function render(): Promise<void> {
   const outlet = renderFrame(root, path);
   try {
     await found.entry.view(found.route, outlet);
+    if (seq === renderSeq) setViewTitle(outlet);
   } catch (err) {
     if (seq !== renderSeq) return;
     outlet.replaceChildren(h('div', { class: 'error-box', role: 'alert' }, err instanceof ApiError ? loc(err.text) : t('error.unexpected')));
     if (!(err instanceof ApiError)) console.error(err);
   }
+}
+
+/** Each view's <title>: its heading, then the application's name (what a tab or a screen reader announces). */
+function setViewTitle(outlet: HTMLElement): void {
+  const heading = outlet.querySelector('h1')?.textContent?.trim();
+  document.title = heading ? `${heading} · ${t('app.title')}` : t('app.title');
 }
 
 onAuthRedirect((reason) => {

@@ -1,6 +1,8 @@
 /**
  * `npm run bench [-- --quick] [--only import,reports,load] [--engines pglite,postgres]`: the benchmarks of issue 8.
  * Prints a table and writes bench/results.json (machine, commit, engine, every figure). Never part of `npm test`.
+ * --keep reuses loaded district databases between runs (bench/keep/); --targets floor,households,… picks load runs;
+ * --pglite-datasets demo,district / --postgres-datasets district pick the data sets served.
  * Sizes: --import-rows (100000), --district (116000), --city (1000000), --city-rounds (2015,2016,2017),
  * --duration seconds per load run (20). --quick shrinks everything for a smoke run and writes bench/tmp/ instead.
  */
@@ -12,9 +14,11 @@ import { gitCommit, machineInfo } from './lib/bench-machine.ts';
 import { pgliteEngine, postgresEngine, type Engine } from './lib/bench-engines.ts';
 import { benchWorkbook, runImportBench } from './lib/bench-import.ts';
 import { QUAN12_WARDS, prepareDataset, reportLatency, serveDataset } from './lib/bench-reports.ts';
-import { assertServes, runLoad } from './lib/bench-load.ts';
+import { LOAD_TARGETS, runLoadSeries, type LoadTarget } from './lib/bench-load.ts';
 import { hcmcCatalogue } from '../server/domain/units/catalogue.ts';
 import { printSummary } from './lib/bench-report.ts';
+import { footprintBench } from './lib/bench-footprint.ts';
+import { writeLatency } from './lib/bench-writes.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { flags } = parseArgs(process.argv.slice(2));
@@ -29,7 +33,14 @@ const sizes = {
   durationS: num('duration', 20, 5),
   reportRuns: 20,
 };
-const only = new Set(typeof flags.only === 'string' ? flags.only.split(',') : ['import', 'reports', 'load']);
+// --keep: the loaded district databases stay in bench/keep/ (and as named databases on the server) for the next run.
+const keepDir = flags.keep === true ? path.join(ROOT, 'bench/keep') : null;
+if (keepDir) fs.mkdirSync(keepDir, { recursive: true });
+const listFlag = (key: string, all: readonly string[]) => (typeof flags[key] === 'string' ? (flags[key] as string).split(',') : [...all]);
+const targets = listFlag('targets', LOAD_TARGETS) as LoadTarget[];
+/** PGlite serves the demo district (its everyday size) and the 116k district; a server the 116k district. */
+const datasetsFor = (engine: string) => listFlag(`${engine}-datasets`, engine === 'pglite' ? ['demo', 'district'] : ['district']);
+const only = new Set(typeof flags.only === 'string' ? flags.only.split(',') : ['import', 'reports', 'load', 'writes', 'footprint']);
 // The database server of DATABASE_URL (read once here, as every CLI does through its environment).
 const databaseUrl = process.env.DATABASE_URL || '';
 const engineNames = typeof flags.engines === 'string' ? flags.engines.split(',') : databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
@@ -61,31 +72,32 @@ async function runEngine(engine: Engine): Promise<Record<string, unknown>> {
       r.import = await runImportBench(engine, await benchWorkbook(tmp, sizes.importRows), scratch);
       log(`  ${JSON.stringify(r.import)}`);
     }
-    if (only.has('reports') || only.has('load')) {
-      log(`[${engine.name}] district: loading ${sizes.district} households × ${sizes.districtRounds.length} rounds through applyRows…`);
-      const d = await prepareDataset(engine, scratch, 'district', QUAN12_WARDS, sizes.district, sizes.districtRounds, log);
+    if (only.has('footprint') && engine.name === 'pglite') {
+      log(`[${engine.name}] footprint: first start, restart compiled (npm start), restart through tsx…`);
+      r.footprint = await footprintBench(scratch);
+      log(`  ${JSON.stringify(r.footprint)}`);
+    }
+    for (const label of datasetsFor(engine.name)) {
+      if (!only.has('reports') && !only.has('load') && !only.has('writes')) break;
+      const size = label === 'demo' ? 'the demo district (npm run demo)' : `${sizes.district} households × ${sizes.districtRounds.length} rounds through applyRows`;
+      log(`[${engine.name}] ${label}: loading ${size}…`);
+      const d = await prepareDataset(engine, scratch, label, QUAN12_WARDS, sizes.district, sizes.districtRounds, log, false, keepDir);
       log(`  loaded ${d.load.rows} rows in ${(d.load.loadMs / 1000).toFixed(1)} s (${d.load.rowsPerSecond} rows/s)`);
       const server = await serveDataset(d);
       try {
-        const district: Record<string, unknown> = { load: d.load, report: await reportLatency(server, sizes.reportRuns), apiPeakRssMiB: 0 };
-        log(`  report: ${JSON.stringify(district.report)}`);
-        if (only.has('load')) {
-          const runs = [];
-          await assertServes(server, `/api/households?ward=${QUAN12_WARDS[0]}&round=2017&standard=city&page=1&pageSize=50`);
-          for (const target of ['households', 'report'] as const) {
-            for (const connections of [10, 50]) {
-              const run = await runLoad(server, target, connections, sizes.durationS, QUAN12_WARDS);
-              log(`  load ${target} ×${connections}: ${run.reqPerSec} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, errors ${run.errors}, non-2xx ${run.non2xx}`);
-              runs.push(run);
-            }
-          }
-          r.load = runs;
+        const set: Record<string, unknown> = { load: d.load, report: await reportLatency(server, sizes.reportRuns), apiPeakRssMiB: 0 };
+        log(`  report: ${JSON.stringify(set.report)}`);
+        r[label] = set; // kept even when a later step fails
+        if (only.has('load')) set.loadRuns = await runLoadSeries(server, engine.name, sizes.durationS, QUAN12_WARDS, targets, log);
+        if (only.has('writes')) {
+          set.writes = await writeLatency(server, QUAN12_WARDS);
+          log(`  writes: ${JSON.stringify(set.writes)}`);
         }
-        district.apiPeakRssMiB = server.peakMiB();
-        r.district = district;
+        set.apiPeakRssMiB = server.peakMiB();
+        r[label] = set;
       } finally {
         await server.stop();
-        fs.rmSync(d.dataDir, { recursive: true, force: true });
+        if (!d.kept) fs.rmSync(d.dataDir, { recursive: true, force: true });
       }
     }
     if (only.has('reports')) {

@@ -72,4 +72,4 @@ out(`Open http://localhost:${config.port} — demo data, no real people.\n`);
 process.env.DATA_DIR = dataDir;
 process.env.DEMO_MODE = '1';
 process.env.DATABASE_URL = '';
-await import('./start.ts');
+await import('./start.mjs');

@@ -18,6 +18,7 @@ const ITEMS: Record<number, string> = {
   6: 'Resource limits',
   7: 'Formula injection',
   8: 'Unicode',
+  10: 'Data protection',
 };
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');

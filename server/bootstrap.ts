@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { applyMigrations, MIGRATION_LOCK } from './db/migrate.ts';
+import { securePrivateFolder, tightenFolder } from './db/data-dir.ts';
 import type { AppDeps } from './context.ts';
 import { systemActor } from './context.ts';
 import type { Logger } from './logger.ts';
@@ -39,13 +40,14 @@ export interface OpenRegistryOptions {
  * DATABASE_URL), applies pending migrations, and on first start loads the shipped wards and creates `admin`.
  */
 export async function openRegistry(config: Config, logger: Logger, opts: OpenRegistryOptions = {}): Promise<Registry> {
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  securePrivateFolder(config.dataDir, logger);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     readUrl: config.databaseReadUrl,
     applicationName: `shn:${instanceName(config)}`,
     pgliteDir: opts.loadDataDir || opts.inMemory ? 'memory' : pgliteDirOf(config),
     loadDataDir: opts.loadDataDir,
+    pgliteSharedBuffersMb: config.pgliteSharedBuffersMb,
   });
   try {
     // Several instances may start at once on one PostgreSQL: the first migrates and seeds, the others wait on the
@@ -61,6 +63,7 @@ export async function openRegistry(config: Config, logger: Logger, opts: OpenReg
       await ensureFirstAdmin(database.db, config, opts.announce ?? ((t) => process.stdout.write(t)));
       return applied;
     });
+    tightenFolder(config.dataDir);
     // Imports this instance's previous process left mid-way are settled before serving any request (re-queued or
     // marked interrupted), so a user's next upload is not refused as "already running"; then the worker runs.
     const jobs = new ImportJobs({ db: database.db, engine: database.engine, config, logger }, validateImport);

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import net from 'node:net';
 import path from 'node:path';
 
 /**
@@ -22,16 +23,21 @@ export interface Config {
   readReplicaWaitMs: number;
   /** Name of this app instance in import job claims; default host:port. */
   instanceId: string | null;
+  /** PGlite's shared_buffers in MiB: its page cache lives in the API process (issue 14: idle RSS ≤ 250 MiB). */
+  pgliteSharedBuffersMb: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   adminPassword: string | null;
   sessionSecret: string | null;
   bodyLimit: string;
   uploadLimitBytes: number;
-  trustProxy: boolean;
+  /** Express "trust proxy": false, a hop count, or the proxies' addresses/CIDRs — never `true` (issue 13 item 4). */
+  trustProxy: false | number | string[];
   cookieSecure: boolean;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   tokenTtlHours: number;
+  /** An API token unused this many days stops working (issue 13). */
+  tokenIdleDays: number;
   loginRateLimit: number;
   districtCode: string;
   roundMin: number;
@@ -88,11 +94,16 @@ const schema = Joi.object({
   SESSION_SECRET: Joi.string().min(32).allow('').default(''),
   BODY_LIMIT: Joi.string().pattern(/^\d+(b|kb|mb)$/i).default('1mb'),
   UPLOAD_LIMIT_MB: Joi.number().integer().min(1).max(500).default(25),
-  TRUST_PROXY: Joi.boolean().truthy('1').falsy('0').default(false),
+  TRUST_PROXY: Joi.string()
+    .trim()
+    .custom((v: string, helpers) => (parseTrustProxy(v) === null ? helpers.error('any.invalid') : v))
+    .message('must be a hop count (0 = no proxy, 1 = one reverse proxy) or a comma-separated list of proxy addresses/CIDRs; never "true"')
+    .default('0'),
   COOKIE_SECURE: Joi.boolean().truthy('1').falsy('0').default(false),
   SESSION_IDLE_MINUTES: Joi.number().integer().min(1).max(24 * 60).default(30),
   SESSION_ABSOLUTE_HOURS: Joi.number().integer().min(1).max(24 * 30).default(12),
   TOKEN_TTL_HOURS: Joi.number().integer().min(1).max(24 * 365).default(24 * 30),
+  TOKEN_IDLE_DAYS: Joi.number().integer().min(1).max(365).default(30),
   LOGIN_RATE_LIMIT: Joi.number().integer().min(1).max(10000).default(10),
   DISTRICT_CODE: Joi.string().pattern(/^\d{3}$/).default('761'),
   ROUND_MIN: Joi.number().integer().min(2000).max(2100).default(2015),
@@ -112,7 +123,32 @@ const schema = Joi.object({
   DEMO_MODE: Joi.boolean().truthy('1').falsy('0').default(false),
   DEMO_PASSWORD: Joi.string().min(10).allow('').default(''),
   CLIENT_DIR: Joi.string().default('./dist/client'),
+  // PGlite's default 128 MB of shared_buffers sits in the API process (~120 MiB RSS more); the OS file cache still
+  // holds the data files, so a district fits well in 16 MB (docs/BENCHMARKS.md). Ignored with DATABASE_URL.
+  PGLITE_SHARED_BUFFERS_MB: Joi.number().integer().min(1).max(4096).default(16),
 });
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: "0"/"false" (none), a hop count ("1" = one reverse proxy: the address it appends to X-Forwarded-For is
+ * the client's, whatever the client wrote there itself), or addresses/CIDRs of the proxies. `true` is refused: it
+ * would take the left-most X-Forwarded-For entry, which any client can write. Returns null when invalid.
+ */
+export function parseTrustProxy(value: string): false | number | string[] | null {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === '0' || v === 'false') return false;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const ok = list.every((entry) => {
+    if (PROXY_NAMES.has(entry)) return true;
+    const [addr, prefix, ...rest] = entry.split('/');
+    const family = net.isIP(addr ?? '');
+    if (!family || rest.length) return false;
+    return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  });
+  return list.length > 0 && ok ? list : null;
+}
 
 export class ConfigError extends Error {
   constructor(public readonly problems: { key: string; message: string }[]) {
@@ -165,16 +201,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseReadUrl: value.DATABASE_READ_URL || null,
     readReplicaWaitMs: value.READ_REPLICA_WAIT_MS,
     instanceId: value.INSTANCE_ID || null,
+    pgliteSharedBuffersMb: value.PGLITE_SHARED_BUFFERS_MB,
     logLevel: value.LOG_LEVEL,
     adminPassword: value.ADMIN_PASSWORD || null,
     sessionSecret: value.SESSION_SECRET || null,
     bodyLimit: value.BODY_LIMIT,
     uploadLimitBytes: value.UPLOAD_LIMIT_MB * 1024 * 1024,
-    trustProxy: value.TRUST_PROXY,
+    trustProxy: parseTrustProxy(value.TRUST_PROXY) ?? false,
     cookieSecure: value.COOKIE_SECURE,
     sessionIdleMinutes: value.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: value.SESSION_ABSOLUTE_HOURS,
     tokenTtlHours: value.TOKEN_TTL_HOURS,
+    tokenIdleDays: value.TOKEN_IDLE_DAYS,
     loginRateLimit: value.LOGIN_RATE_LIMIT,
     districtCode: value.DISTRICT_CODE,
     roundMin: value.ROUND_MIN,

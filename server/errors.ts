@@ -80,6 +80,27 @@ export const errors = {
 };
 
 /**
+ * What may be logged about an error: its class name, stable code and SQLSTATE — never its message. A database
+ * driver's message (and Drizzle's "Failed query: … params: …") carries names, ID numbers and member lists, so it
+ * never reaches the log (issue 13 item 1); the request id ties the log line to the user's report.
+ */
+export function loggableError(err: unknown): { name: string; code: string | null; sqlstate: string | null } {
+  const e = (err ?? {}) as { name?: unknown; code?: unknown; cause?: unknown };
+  const name = typeof e.name === 'string' && /^\w{1,60}$/.test(e.name) ? e.name : typeof err;
+  let code: string | null = err instanceof AppError ? err.code : typeof e.code === 'string' && /^[A-Za-z0-9_]{1,40}$/.test(e.code) ? e.code : null;
+  let sqlstate: string | null = null;
+  for (let c: unknown = err, depth = 0; c && typeof c === 'object' && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const cc = (c as { code?: unknown }).code;
+    if (typeof cc === 'string' && /^[0-9A-Z]{5}$/.test(cc)) {
+      sqlstate = cc;
+      break;
+    }
+  }
+  if (code === sqlstate) code = null;
+  return { name, code, sqlstate };
+}
+
+/**
  * Translates PostgreSQL errors (same SQLSTATE on PGlite and on a server) into AppErrors, in one place.
  * Returns null for anything that is not a constraint problem the user can fix.
  */
@@ -103,6 +124,12 @@ export function fromDatabaseError(err: unknown): AppError | null {
     case '22003':
     case '22001':
       return errors.validation([{ path, code: 'INVALID', message: m('Giá trị không hợp lệ', 'Invalid value') }]);
+    // A NUL byte or a character the database encoding cannot hold: the text checks refuse these first
+    // (text-safety.ts); this only backs them up.
+    case '22021':
+    case '22P05':
+    case '54000':
+      return errors.validation([{ path, code: 'INVALID_CHARACTERS', message: m('Có ký tự không hợp lệ', 'Contains characters that are not allowed') }]);
     case '40001':
     case '40P01':
       return errors.conflict(m('Xung đột khi ghi; hãy thử lại', 'Write conflict; try again'));

@@ -79,6 +79,7 @@ export interface HouseholdFilters {
   page?: number;
   pageSize?: number;
   status?: string;
+  cursor?: string;
 }
 export const listHouseholds = (f: HouseholdFilters) => api.get<Paged<Household>>(`/api/households${query({ ...f })}`);
 
@@ -134,5 +135,5 @@ export const downloads = {
   importTemplate: () => '/api/imports/template.xlsx',
   annotated: (id: string) => `/api/imports/${encodeURIComponent(id)}/annotated.xlsx`,
   ratesXlsx: (round: number, standard: Standard) => `/api/reports/rates.xlsx${query({ round, standard })}`,
-  householdsXlsx: (f: HouseholdFilters) => `/api/households.xlsx${query({ ...f, page: undefined, pageSize: undefined })}`,
+  householdsXlsx: (f: HouseholdFilters) => `/api/households.xlsx${query({ ...f, page: undefined, pageSize: undefined, cursor: undefined })}`,
 };

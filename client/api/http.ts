@@ -97,3 +97,22 @@ export function query(params: Record<string, string | number | boolean | null | 
   const s = q.toString();
   return s ? `?${s}` : '';
 }
+
+/** A file download through fetch (so the page can show it is busy): the body and the server's file name. */
+export async function fetchFile(path: string): Promise<{ blob: Blob; fileName: string }> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', NETWORK_ERROR);
+  }
+  if (!res.ok) {
+    const body: unknown = (res.headers.get('content-type') ?? '').includes('json') ? await res.json().catch(() => null) : null;
+    const err = toApiError(res.status, body);
+    if (res.status === 401) redirect('login');
+    throw err;
+  }
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? path.split('/').pop()!.split('?')[0]!;
+  return { blob: await res.blob(), fileName };
+}

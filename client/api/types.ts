@@ -23,7 +23,7 @@ export interface Settings {
 
 export interface Paged<T> {
   data: T[];
-  meta: { total: number; page: number; pageSize: number };
+  meta: { total: number; page: number; pageSize: number; nextCursor?: string | null; prevCursor?: string | null };
 }
 
 export interface WardFeature {
@@ -195,4 +195,48 @@ export interface ImportListItem {
   sha256?: string;
   summary?: ImportStatus['summary'];
   [extra: string]: unknown;
+}
+
+// ── Administration (issue 15) ───────────────────────────────────────────────────────────────────────────────
+export interface AdminUser extends User {
+  disabled: boolean;
+  createdAt: string;
+  lastLoginAt?: string | null;
+}
+
+export interface WardTotal {
+  wardCode: string;
+  name?: string;
+  round: number;
+  households: number | null;
+}
+
+export type IncomeLine = { poor: number; nearPoor: number; average?: number };
+export interface CriteriaSetFull extends CriteriaSet {
+  legalSource: string;
+  lines: { urban: IncomeLine; rural: IncomeLine } | { all: IncomeLine };
+  rule: { kind: 'count' | 'score'; cutoff: number };
+  note?: string | null;
+  createdAt?: string;
+  createdBy?: string | null;
+  versions?: { version: number; createdAt: string; createdBy: string | null; note: string | null }[];
+}
+
+export interface CriteriaUsage {
+  setId: string;
+  standard: Standard;
+  rounds: { round: number; versions: { version: number; assessments: number }[] }[];
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  wardCode: string | null;
+  before: unknown;
+  after: unknown;
+  meta: unknown;
 }

@@ -67,6 +67,12 @@ export function fmtInt(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : numberFormats[current].format(n);
 }
 
+/** A measurement with up to 2 decimals in the page language ("25,5" in Vietnamese, "25.5" in English). */
+export function fmtDecimal(n: number | null | undefined): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  return new Intl.NumberFormat(current === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 2 }).format(n);
+}
+
 /** A percentage or percentage-point value with two decimals (domain.md §4: rates shown with 2 decimals). */
 export function fmtPct(n: number | null | undefined, signed = false): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';

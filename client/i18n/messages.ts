@@ -1,5 +1,6 @@
 /** The client's one message catalogue: every visible text in Vietnamese (default) and English. */
 import { pageMessages } from './messages-pages.ts';
+import { adminMessages } from './messages-admin.ts';
 
 type Entry = { vi: string; en: string };
 
@@ -188,5 +189,5 @@ const coreMessages = {
   'assessment.amountInvalid': { vi: 'Thu nhập phải là số đồng (chỉ gồm chữ số).', en: 'Income must be a whole number of VND.' },
 } satisfies Record<string, Entry>;
 
-export const messages = { ...coreMessages, ...pageMessages };
+export const messages = { ...coreMessages, ...pageMessages, ...adminMessages };
 export type MessageKey = keyof typeof messages;

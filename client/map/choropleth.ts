@@ -6,7 +6,7 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { WardCollection, WardFeature } from '../api/types.ts';
-import { classify, classesFor, type ClassDef, type MapMode } from './classes.ts';
+import { classify, OUTSIDE, type ClassDef, type MapMode } from './classes.ts';
 
 export interface ChoroplethOptions {
   tileUrl: string | null;
@@ -16,7 +16,10 @@ export interface ChoroplethOptions {
 
 export interface WardStyleInput {
   value: number | null;
+  /** What the tooltip and screen readers say: name, figure and count. */
   label: string;
+  /** Outside a ward officer's scope: drawn plain and not selectable. */
+  outside?: boolean;
 }
 
 const BASE_STYLE: L.PathOptions = { weight: 1.5, color: '#4a4a4a', opacity: 1, fillOpacity: 0.85 };
@@ -26,6 +29,9 @@ const SELECTED_STYLE: L.PathOptions = { weight: 4, color: '#0b3d91', dashArray: 
 export class WardChoropleth {
   readonly map: L.Map;
   private readonly layers = new Map<string, L.Path>();
+  private readonly tooltips = new Map<string, HTMLElement>();
+  private readonly labels: { code: string; el: HTMLElement; area: number }[] = [];
+  private readonly outside = new Set<string>();
   private selected: string | null = null;
 
   constructor(container: HTMLElement, wards: WardCollection, private readonly opts: ChoroplethOptions) {
@@ -41,16 +47,48 @@ export class WardChoropleth {
     const bounds = group.getBounds();
     if (bounds.isValid()) this.map.fitBounds(bounds, { padding: [8, 8] });
     else this.map.setView([10.86, 106.66], 12);
+    this.addLabels(withGeometry.features);
+    this.map.on('zoomend moveend resize', () => this.declutterLabels());
+  }
+
+  /** Ward names at each ward's centre; not interactive, so clicks and keys reach the ward underneath. */
+  private addLabels(features: WardFeature[]): void {
+    for (const f of features) {
+      const layer = this.layers.get(f.properties.code) as L.Polygon | undefined;
+      if (!layer) continue;
+      const b = layer.getBounds();
+      const el = textLabel(f.properties.name.replace(/^Phường\s+/, ''), 'ward-label-text');
+      el.setAttribute('aria-hidden', 'true');
+      L.marker(b.getCenter(), { icon: L.divIcon({ className: 'ward-label', html: el, iconSize: undefined }), interactive: false, keyboard: false }).addTo(this.map);
+      this.labels.push({ code: f.properties.code, el, area: (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest()) });
+    }
+    this.labels.sort((a, b) => b.area - a.area);
+    this.declutterLabels();
+  }
+
+  /** Greedy: larger wards keep their label; a label overlapping one already shown is hidden at this zoom. */
+  declutterLabels(): void {
+    const shown: DOMRect[] = [];
+    for (const l of this.labels) {
+      l.el.style.visibility = 'visible';
+      const r = l.el.getBoundingClientRect();
+      const hits = shown.some((s) => r.left < s.right + 2 && r.right + 2 > s.left && r.top < s.bottom && r.bottom > s.top);
+      l.el.style.visibility = hits ? 'hidden' : 'visible';
+      l.el.dataset.shown = String(!hits);
+      if (!hits) shown.push(r);
+    }
   }
 
   private bindWard(feature: WardFeature, layer: L.Path): void {
     const code = feature.properties.code;
     this.layers.set(code, layer);
-    layer.bindTooltip(feature.properties.name, { sticky: true, direction: 'top' });
+    // Leaflet reads a string as HTML; ward names come from an imported file, so it gets a text node (issue 13).
+    layer.bindTooltip(textLabel(feature.properties.name, 'ward-tip'), { sticky: true, direction: 'top' });
+    this.tooltips.set(code, layer.getTooltip()!.getContent() as HTMLElement);
     layer.on({
       mouseover: () => this.highlight(code, true),
       mouseout: () => this.highlight(code, false),
-      click: () => this.opts.onSelect(code),
+      click: () => this.choose(code),
     });
     layer.on('add', () => {
       const el = layer.getElement() as SVGPathElement | undefined;
@@ -61,12 +99,17 @@ export class WardChoropleth {
       el.addEventListener('keydown', (e) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
-          this.opts.onSelect(code);
+          this.choose(code);
         }
       });
       el.addEventListener('focus', () => this.highlight(code, true));
       el.addEventListener('blur', () => this.highlight(code, false));
     });
+  }
+
+  /** Wards outside the officer's scope open nothing. */
+  private choose(code: string): void {
+    if (!this.outside.has(code)) this.opts.onSelect(code);
   }
 
   private highlight(code: string, on: boolean): void {
@@ -81,21 +124,27 @@ export class WardChoropleth {
     }
   }
 
-  /** Colours every ward by its value; returns the classes in use (for the legend). */
-  recolor(mode: MapMode, values: Map<string, WardStyleInput>): ClassDef[] {
+  /** Colours every ward by its value in `classes`; returns them (for the legend). */
+  recolor(mode: MapMode, values: Map<string, WardStyleInput>, classes: ClassDef[]): ClassDef[] {
+    this.outside.clear();
     for (const [code, layer] of this.layers) {
       const input = values.get(code);
-      const cls = classify(input?.value ?? null, mode);
-      layer.setStyle({ fillColor: cls.color });
+      if (input?.outside) this.outside.add(code);
+      const cls = input?.outside ? OUTSIDE : classify(input?.value ?? null, mode, classes);
+      layer.setStyle({ fillColor: cls.color, dashArray: input?.outside ? '4 4' : '' });
+      const tip = this.tooltips.get(code);
+      if (tip) tip.textContent = input?.label ?? code;
       const el = layer.getElement();
       if (el) {
+        if (input?.outside) el.setAttribute('aria-disabled', 'true');
+        else el.removeAttribute('aria-disabled');
         el.setAttribute('data-class', cls.id);
         el.setAttribute('data-fill', cls.color);
         el.setAttribute('data-value', input?.value === null || input?.value === undefined ? '' : String(input.value));
         el.setAttribute('aria-label', input?.label ?? code);
       }
     }
-    return classesFor(mode);
+    return classes;
   }
 
   select(code: string | null): void {
@@ -117,4 +166,12 @@ export class WardChoropleth {
   destroy(): void {
     this.map.remove();
   }
+}
+
+/** An element holding `text` as text: what Leaflet tooltips and popups get, never an HTML string built from data. */
+export function textLabel(text: string, className?: string): HTMLElement {
+  const span = document.createElement('span');
+  if (className) span.className = className;
+  span.textContent = text;
+  return span;
 }

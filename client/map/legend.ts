@@ -1,7 +1,7 @@
 /** The map legend: one swatch per class with its bounds and unit, plus "no data". */
 import { h } from '../dom.ts';
 import { fmtPct, t } from '../i18n/index.ts';
-import { NO_DATA, type ClassDef, type MapMode } from './classes.ts';
+import { NO_DATA, OUTSIDE, type ClassDef, type MapMode } from './classes.ts';
 
 function rangeLabel(c: ClassDef, unit: string, signed: boolean): string {
   const f = (n: number) => fmtPct(n, signed);
@@ -10,17 +10,20 @@ function rangeLabel(c: ClassDef, unit: string, signed: boolean): string {
   return `${f(c.min!)} – < ${f(c.max!)} ${unit}`;
 }
 
-export function legend(mode: MapMode, classes: ClassDef[], title: string): HTMLElement {
+/** `note` says how the breaks were chosen; `outside` adds the swatch of wards outside a ward officer's scope. */
+export function legend(mode: MapMode, classes: ClassDef[], title: string, note = '', outside = false): HTMLElement {
   const unit = mode === 'change' ? t('map.unit.pp') : '%';
   const rows = classes.map((c) =>
     h('li', { 'data-class': c.id }, h('span', { class: 'swatch', style: { background: c.color } }), rangeLabel(c, unit, mode === 'change')),
   );
   rows.push(h('li', { 'data-class': NO_DATA.id }, h('span', { class: 'swatch', style: { background: NO_DATA.color } }), t('map.noData')));
+  if (outside) rows.push(h('li', { 'data-class': OUTSIDE.id }, h('span', { class: 'swatch outside', style: { background: OUTSIDE.color } }), t('map.outside')));
   return h(
     'div',
     { class: 'legend', role: 'group', 'aria-label': t('map.legend') },
     h('strong', {}, title),
     mode === 'change' ? h('div', { class: 'legend-ends' }, h('span', {}, `◀ ${t('map.improving')}`), h('span', {}, `${t('map.worsening')} ▶`)) : null,
     h('ul', {}, rows),
+    note ? h('p', { class: 'legend-note', 'data-testid': 'legend-note' }, note) : null,
   );
 }

@@ -6,11 +6,15 @@ import { getHousehold, putAssessment, type AssessmentInput } from '../api/endpoi
 import { ApiError } from '../api/http.ts';
 import type { Assessment } from '../api/types.ts';
 import { clearFieldErrors, field, h, showFieldError } from '../dom.ts';
-import { lang, loc, t, type MessageKey } from '../i18n/index.ts';
+import { fmtDecimal, lang, loc, t, type MessageKey } from '../i18n/index.ts';
 import { navigate, type Route } from '../router.ts';
 import { alertBox, errorText } from './common.ts';
 import { assessmentsOf } from './household-detail.ts';
 import { allIndicators } from './indicators.ts';
+
+/** Mirrors server/domain/assessments/rules.ts (Decision 59/2015/QĐ-TTg Art. 1 cl. 2): 8 m² per person; age 6. */
+const MIN_FLOOR_AREA_PER_PERSON = 8;
+const HEALTH_INSURANCE_MIN_AGE = 6;
 
 export async function assessmentFormView(route: Route, outlet: HTMLElement): Promise<void> {
   const round = Number(route.params.round);
@@ -28,6 +32,26 @@ export async function assessmentFormView(route: Route, outlet: HTMLElement): Pro
       h('small', { class: 'muted' }, ` (${i.standards.map((s) => t(`standard.short.${s}` as MessageKey)).join(', ')})`)),
   );
 
+  // Which deprivations the server will derive from the members and the floor area, said before saving.
+  const derivedNote = h('p', { class: 'notice', 'aria-live': 'polite', 'data-testid': 'derived-preview' });
+  const label = (code: string) => {
+    const i = indicators.find((x) => x.code === code);
+    return i ? (lang() === 'en' ? i.en : i.vi) : code;
+  };
+  const updateDerived = () => {
+    const parts: string[] = [];
+    const area = Number(floorArea.value.replace(',', '.'));
+    const people = hh.members?.length ?? 0;
+    if (floorArea.value.trim() && Number.isFinite(area) && people > 0 && area < MIN_FLOOR_AREA_PER_PERSON * people) {
+      parts.push(t('assessment.deriveArea', { label: label('housing_area'), area: fmtDecimal(area), n: people }));
+    }
+    const uninsured = (hh.members ?? []).filter((m) => m.birthYear !== undefined && m.birthYear !== null && round - m.birthYear >= HEALTH_INSURANCE_MIN_AGE && m.hasHealthInsurance === false).length;
+    if (uninsured > 0) parts.push(t('assessment.deriveInsurance', { label: label('health_insurance'), n: uninsured }));
+    derivedNote.textContent = parts.length ? t('assessment.willDerive', { list: parts.join('; ') }) : t('assessment.nothingDerived');
+  };
+  floorArea.addEventListener('input', updateDerived);
+  updateDerived();
+
   const form: HTMLFormElement = h(
     'form',
     { class: 'card', novalidate: true, onsubmit: (e: Event) => (e.preventDefault(), void save()) },
@@ -40,6 +64,7 @@ export async function assessmentFormView(route: Route, outlet: HTMLElement): Pro
       h('legend', {}, t('assessment.deprivations')),
       checks.length ? h('div', { class: 'checks' }, checks) : h('p', { class: 'muted' }, t('assessment.noIndicators')),
       h('div', { class: 'field-error', role: 'alert' })),
+    derivedNote,
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'primary', 'data-testid': 'save-assessment' }, t('form.save')),
       h('a', { class: 'button', href: `#/households/${encodeURIComponent(hh.id)}` }, t('form.cancel'))),

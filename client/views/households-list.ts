@@ -1,13 +1,33 @@
 /** Households: filters (ward, round, standard, category), accent-insensitive search, paging, export link. */
 import { downloads, listHouseholds, type HouseholdFilters } from '../api/endpoints.ts';
-import type { Category, Standard } from '../api/types.ts';
+import type { Category, Household, Standard } from '../api/types.ts';
+import { fold } from '../../server/domain/text.ts';
 import { h } from '../dom.ts';
 import { fmtInt, t, type MessageKey } from '../i18n/index.ts';
 import { href, navigate, type Route } from '../router.ts';
 import { rounds, state, wardName, wardsInScope } from '../state.ts';
-import { alertBox, CATEGORIES, categoryBadge, categoryOf, errorText, pageTitle } from './common.ts';
+import { pager } from './admin/pager.ts';
+import { alertBox, cardsOnPhone, downloadButton, CATEGORIES, categoryBadge, categoryOf, errorText, pageTitle } from './common.ts';
 
 const PAGE_SIZE = 25;
+
+type MatchKind = 'head' | 'code' | 'address' | 'member';
+
+/**
+ * Why a row matched the search, with the server's own folding (search_text = folded head name, code, address and
+ * member names: households/rules.ts searchTextOf), so the reason shown is the one the server matched on.
+ */
+export function matchReason(row: Household, q: string): { kind: MatchKind; text: string } | null {
+  const needle = fold(q);
+  if (!needle) return null;
+  if (fold(row.headName).includes(needle)) return { kind: 'head', text: row.headName };
+  if (fold(row.householdCode).includes(needle)) return { kind: 'code', text: row.householdCode };
+  if (fold(row.address ?? '').includes(needle)) return { kind: 'address', text: row.address };
+  const member = (row.members ?? []).find((m) => fold(m.name ?? '').includes(needle));
+  return member ? { kind: 'member', text: member.name } : null;
+}
+
+const RANK: Record<MatchKind, number> = { head: 0, code: 1, member: 2, address: 3 };
 
 function filtersFrom(q: URLSearchParams): Required<Pick<HouseholdFilters, 'page' | 'pageSize'>> & HouseholdFilters {
   const all = rounds();
@@ -21,11 +41,31 @@ function filtersFrom(q: URLSearchParams): Required<Pick<HouseholdFilters, 'page'
     status: (['active', 'archived', 'all'] as const).find((x) => x === q.get('status')) ?? 'active',
     page: Math.max(1, Number(q.get('page')) || 1),
     pageSize: PAGE_SIZE,
+    // The server's keyset cursor for this page (next/previous link); a bare page number still works (OFFSET).
+    cursor: q.get('cursor') ?? undefined,
   };
+}
+
+const LIST_KEY = 'shn.householdsList';
+
+/** "Back to list" returns to the filters and page last shown (this tab), else to the household's ward. */
+export function backToListHref(wardCode: string): string {
+  try {
+    const saved = sessionStorage.getItem(LIST_KEY);
+    if (saved?.startsWith('#/households')) return saved;
+  } catch {
+    // Storage refused (private mode): fall back to the ward.
+  }
+  return `#/households?ward=${encodeURIComponent(wardCode)}`;
 }
 
 export async function householdsView(route: Route, outlet: HTMLElement): Promise<void> {
   const f = filtersFrom(route.query);
+  try {
+    sessionStorage.setItem(LIST_KEY, location.hash);
+  } catch {
+    // Not remembered: "Back to list" falls back to the ward.
+  }
   const go = (patch: Partial<HouseholdFilters>) => {
     const next = { ...f, ...patch };
     navigate('/households', { ...pagerQuery(next), page: next.page === 1 ? null : next.page });
@@ -53,7 +93,7 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
     pageTitle(
       'households.title',
       h('div', { class: 'actions' },
-        h('a', { class: 'button', href: downloads.householdsXlsx(f), download: '' }, t('households.export')),
+        downloadButton(t('households.export'), downloads.householdsXlsx(f), 'download-households'),
         h('a', { class: 'button primary', href: '#/households/new', 'data-testid': 'new-household' }, t('households.new'))),
     ),
     h(
@@ -71,24 +111,40 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
 
   try {
     const page = await listHouseholds(f);
-    const pages = Math.max(1, Math.ceil(page.meta.total / page.meta.pageSize));
+    // An empty active list may hide archived matches: say so, with a link to them.
+    let archivedNote: HTMLElement | null = null;
+    if (page.data.length === 0 && f.status === 'active') {
+      const archived = await listHouseholds({ ...f, status: 'archived', page: 1, pageSize: 1 }).catch(() => null);
+      if (archived && (archived.meta?.total ?? archived.data.length) > 0) {
+        archivedNote = h('span', {}, ' ', t('households.archivedHidden', { n: fmtInt(archived.meta?.total ?? archived.data.length) }), ' ', h('a', { href: href('/households', { ...pagerQuery(f), status: 'archived' }) }, t('households.showArchived')));
+      }
+    }
+    // Tolerant of the list's shape (offset or keyset paging): without a total, only the pages seen so far are known.
+    const total = page.meta?.total ?? page.data.length;
+    const pages = Math.max(1, Math.ceil(total / (page.meta?.pageSize ?? PAGE_SIZE)));
+    // A page past the end (an old link, a list that shrank) goes to the last page instead of showing nothing.
+    if (f.page > pages) return navigate('/households', { ...pagerQuery(f), page: pages === 1 ? null : pages }, true);
     results.replaceChildren(
       h('p', { class: 'muted', 'data-testid': 'households-total' }, t('households.count', { n: fmtInt(page.meta.total) })),
       page.data.length === 0
-        ? h('p', {}, t('households.empty'))
-        : h(
+        ? h('p', { 'data-testid': 'households-empty' }, t('households.empty'), archivedNote)
+        : cardsOnPhone(h(
             'table',
             { class: 'data-table' },
             h('thead', {}, h('tr', {}, ...(['households.code', 'households.head', 'households.address', 'common.ward', 'common.category', 'households.status'] as MessageKey[]).map((k) => h('th', { scope: 'col' }, t(k))))),
             h(
               'tbody',
               {},
-              page.data.map((row) =>
+              // Head-of-household matches first (stable within the page the server sent).
+              [...page.data]
+                .map((row) => ({ row, why: matchReason(row, f.q ?? '') }))
+                .sort((a, b) => (a.why ? RANK[a.why.kind] : 9) - (b.why ? RANK[b.why.kind] : 9))
+                .map(({ row, why }) =>
                 h(
                   'tr',
                   { 'data-household-id': row.id },
                   h('td', {}, h('a', { href: `#/households/${encodeURIComponent(row.id)}` }, row.householdCode)),
-                  h('td', {}, row.headName),
+                  h('td', {}, row.headName, why && why.kind !== 'head' ? h('small', { class: 'match muted', 'data-match': why.kind }, h('br'), t(`households.match.${why.kind}` as MessageKey, { text: why.text })) : null),
                   h('td', {}, row.address),
                   h('td', {}, wardName(row.wardCode)),
                   h('td', {}, categoryBadge(categoryOf(row, f.standard!))),
@@ -96,13 +152,11 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
                 ),
               ),
             ),
-          ),
-      h(
-        'nav',
-        { class: 'pager', 'aria-label': t('common.paging') },
-        h('a', { class: 'button', href: f.page > 1 ? href('/households', { ...pagerQuery(f), page: f.page - 1 }) : null, 'aria-disabled': f.page <= 1 ? 'true' : null }, `‹ ${t('common.previous')}`),
-        h('span', {}, t('common.pageOf', { page: f.page, pages })),
-        h('a', { class: 'button', href: f.page < pages ? href('/households', { ...pagerQuery(f), page: f.page + 1 }) : null, 'aria-disabled': f.page >= pages ? 'true' : null }, `${t('common.next')} ›`),
+          )),
+      // Adjacent pages carry the server's keyset cursor (issue 14: deep pages as fast as the first); other page
+      // numbers, like a bookmark, are OFFSET pages.
+      pager(f.page, pages, (p) =>
+        href('/households', { ...pagerQuery(f), page: p === 1 ? null : p, cursor: p === f.page + 1 ? page.meta.nextCursor : p === f.page - 1 && p > 1 ? page.meta.prevCursor : null }),
       ),
     );
   } catch (err) {

@@ -7,7 +7,7 @@ import type { ImportStatus } from '../api/types.ts';
 import { field, h } from '../dom.ts';
 import { fmtDateTime, fmtInt, loc, t, type MessageKey } from '../i18n/index.ts';
 import { href, type Route } from '../router.ts';
-import { alertBox, CATEGORIES, categoryLabel, errorText, pageTitle } from './common.ts';
+import { alertBox, cardsOnPhone, CATEGORIES, categoryLabel, errorText, pageTitle } from './common.ts';
 
 const POLL_MS = 400;
 const DONE = new Set(['validated', 'failed', 'committed', 'discarded', 'expired']);
@@ -30,14 +30,14 @@ function summaryTable(s: NonNullable<ImportStatus['summary']>): HTMLElement {
 }
 
 function errorTable(st: ImportStatus): HTMLElement {
-  return h(
+  return cardsOnPhone(h(
     'table',
     { class: 'data-table', 'data-testid': 'import-errors' },
     h('caption', {}, t('import.errorsCaption', { n: fmtInt(st.errorCount ?? st.errors.length) })),
     h('thead', {}, h('tr', {}, ...(['import.sheet', 'import.row', 'import.column', 'import.value', 'import.message'] as MessageKey[]).map((k) => h('th', { scope: 'col' }, t(k))))),
     h('tbody', {}, st.errors.map((e) =>
       h('tr', { 'data-code': e.code }, h('td', {}, e.sheet), h('td', {}, String(e.row)), h('td', {}, e.column ?? ''), h('td', {}, e.value === undefined || e.value === null ? '' : String(e.value)), h('td', {}, loc(e.message))))),
-  );
+  ));
 }
 
 export async function importView(route: Route, outlet: HTMLElement): Promise<void> {
@@ -157,7 +157,7 @@ export async function importView(route: Route, outlet: HTMLElement): Promise<voi
       historyBox.replaceChildren(
         list.data.length === 0
           ? h('p', { class: 'muted' }, t('import.noHistory'))
-          : h('table', { class: 'data-table' },
+          : cardsOnPhone(h('table', { class: 'data-table' },
               h('thead', {}, h('tr', {}, ...(['import.when', 'import.who', 'import.file', 'import.state', 'import.rows', 'import.invalid'] as MessageKey[]).map((k) => h('th', { scope: 'col' }, t(k))))),
               h('tbody', {}, list.data.map((i) => h('tr', {},
                 h('td', {}, h('a', { href: href('/import', { id: i.id }) }, fmtDateTime(i.createdAt))),
@@ -165,7 +165,7 @@ export async function importView(route: Route, outlet: HTMLElement): Promise<voi
                 h('td', {}, i.fileName),
                 h('td', {}, t(`import.status.${i.status}` as MessageKey)),
                 h('td', {}, fmtInt(i.summary?.rows ?? null)),
-                h('td', {}, fmtInt(i.summary?.invalid ?? null)))))),
+                h('td', {}, fmtInt(i.summary?.invalid ?? null))))))),
       );
     } catch (err) {
       historyBox.replaceChildren(alertBox(errorText(err)));

@@ -2,15 +2,10 @@
 import { logout } from '../api/endpoints.ts';
 import { clear, h } from '../dom.ts';
 import { lang, setLang, t, type MessageKey } from '../i18n/index.ts';
+import { navFor } from '../nav.ts';
 import { navigate } from '../router.ts';
 import { state, wardName } from '../state.ts';
 
-const NAV: { path: string; key: MessageKey }[] = [
-  { path: '/', key: 'nav.map' },
-  { path: '/households', key: 'nav.households' },
-  { path: '/import', key: 'nav.import' },
-  { path: '/reports', key: 'nav.reports' },
-];
 
 export function languageToggle(): HTMLElement {
   const other = lang() === 'vi' ? 'en' : 'vi';
@@ -42,7 +37,7 @@ export function renderFrame(root: HTMLElement, currentPath: string): HTMLElement
         ? h(
             'nav',
             { 'aria-label': t('nav.label') },
-            NAV.map((n) => h('a', { href: `#${n.path}`, 'aria-current': active(n.path) ? 'page' : null }, t(n.key))),
+            navFor(user.role).map((n) => h('a', { href: `#${n.path}`, 'aria-current': active(n.path) ? 'page' : null }, t(n.key))),
           )
         : null,
       h(

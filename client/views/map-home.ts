@@ -3,13 +3,12 @@
  * from the previous round), with its legend, and the ward panel beside it. The choices live in the hash query so
  * a reload, a language switch or a shared link shows the same map.
  */
-import L from 'leaflet';
 import { getRates } from '../api/endpoints.ts';
 import type { RatesReport, Standard } from '../api/types.ts';
 import { ApiError } from '../api/http.ts';
 import { h } from '../dom.ts';
-import { fmtPct, loc, t, type MessageKey } from '../i18n/index.ts';
-import { valueOf, type MapMode, type Measure } from '../map/classes.ts';
+import { fmtInt, fmtPct, loc, t, type MessageKey } from '../i18n/index.ts';
+import { breaksFor, valueOf, type MapMode, type Measure, type Scale } from '../map/classes.ts';
 import { WardChoropleth, type WardStyleInput } from '../map/choropleth.ts';
 import { legend } from '../map/legend.ts';
 import { href, type Route } from '../router.ts';
@@ -21,8 +20,19 @@ interface MapChoice {
   standard: Standard;
   measure: Measure;
   mode: MapMode;
+  scale: Scale;
   ward: string | null;
 }
+
+/** How many households the figure counts (the end-of-round list size). */
+function countOf(row: RatesReport['rows'][number], measure: Measure): number {
+  if (measure === 'poor') return row.poor.end;
+  if (measure === 'nearPoor') return row.nearPoor.end;
+  return row.poor.end + row.nearPoor.end;
+}
+
+/** A ward officer sees the own ward only: the others are drawn as outside the scope. */
+const ownWard = () => (state.user?.role === 'ward' ? (state.user.wardCode ?? null) : null);
 
 function readChoice(q: URLSearchParams): MapChoice {
   const all = rounds();
@@ -32,7 +42,9 @@ function readChoice(q: URLSearchParams): MapChoice {
     standard: q.get('standard') === 'national' ? 'national' : 'city',
     measure: (['poor', 'nearPoor', 'combined'] as const).find((m) => m === q.get('measure')) ?? 'poor',
     mode: q.get('mode') === 'change' ? 'change' : 'rate',
-    ward: q.get('ward'),
+    scale: q.get('scale') === 'fixed' ? 'fixed' : 'data',
+    // A ward officer's map opens on the own ward.
+    ward: q.get('ward') ?? ownWard(),
   };
 }
 
@@ -73,7 +85,12 @@ export async function mapView(route: Route, outlet: HTMLElement): Promise<void> 
       { value: 'rate', text: t('map.mode.rate') },
       { value: 'change', text: t('map.mode.change') },
     ], (v) => update({ mode: v as MapMode })),
+    select('scale', t('map.scale'), choice.scale, [
+      { value: 'data', text: t('map.scale.data') },
+      { value: 'fixed', text: t('map.scale.fixed') },
+    ], (v) => update({ scale: v as Scale })),
   );
+  const legendBox = h('div', { class: 'legend-box', 'data-testid': 'legend-box' });
 
   outlet.replaceChildren(
     h('h1', { class: 'visually-hidden' }, t('map.title')),
@@ -86,6 +103,7 @@ export async function mapView(route: Route, outlet: HTMLElement): Promise<void> 
         controls,
         status,
         mapEl,
+        legendBox,
         schematic ? h('p', { class: 'schematic-note', 'data-testid': 'schematic-note' }, t('map.schematic')) : null,
       ),
       panel,
@@ -95,12 +113,12 @@ export async function mapView(route: Route, outlet: HTMLElement): Promise<void> 
   const map = new WardChoropleth(mapEl, { type: 'FeatureCollection', features: state.wards }, {
     tileUrl: state.settings?.tileUrl ?? null,
     tileAttribution: state.settings?.tileAttribution ?? '',
-    onSelect: (code) => update({ ward: code }),
+    onSelect: (code) => {
+      void update({ ward: code });
+      // On a phone the panel is below the map: bring it into view.
+      if (window.matchMedia('(max-width: 1000px)').matches) panel.scrollIntoView({ block: 'start' });
+    },
   });
-  const legendControl = new L.Control({ position: 'bottomright' });
-  let legendEl: HTMLElement = h('div');
-  legendControl.onAdd = () => legendEl;
-  legendControl.addTo(map.map);
   // Leaflet has been removed from the DOM when the page changes; free it then.
   const observer = new MutationObserver(() => {
     if (!mapEl.isConnected) {
@@ -115,7 +133,7 @@ export async function mapView(route: Route, outlet: HTMLElement): Promise<void> 
 
   async function update(patch: Partial<MapChoice>): Promise<void> {
     Object.assign(choice, patch);
-    history.replaceState(null, '', href('/', { round: choice.round, standard: choice.standard, measure: choice.measure, mode: choice.mode, ward: choice.ward }));
+    history.replaceState(null, '', href('/', { round: choice.round, standard: choice.standard, measure: choice.measure, mode: choice.mode, scale: choice.scale === 'data' ? null : choice.scale, ward: choice.ward }));
     const key = `${choice.round}|${choice.standard}`;
     if (key !== loadedKey) {
       status.textContent = t('common.loading');
@@ -137,15 +155,24 @@ export async function mapView(route: Route, outlet: HTMLElement): Promise<void> 
 
   function paint(): void {
     const values = new Map<string, WardStyleInput>();
+    const own = ownWard();
     for (const row of report?.rows ?? []) {
+      if (own && row.code !== own) continue;
       const value = valueOf(row, choice.measure, choice.mode);
       const shown = value === null ? t('map.noData') : `${fmtPct(value, choice.mode === 'change')} ${choice.mode === 'change' ? t('map.unit.pp') : '%'}`;
-      values.set(row.code, { value, label: `${row.name}: ${shown}` });
+      values.set(row.code, { value, label: `${row.name}: ${shown} · ${t('map.households', { n: fmtInt(countOf(row, choice.measure)) })}` });
     }
-    for (const w of state.wards) if (!values.has(w.properties.code)) values.set(w.properties.code, { value: null, label: w.properties.name });
-    const classes = map.recolor(choice.mode, values);
+    for (const w of state.wards) {
+      const code = w.properties.code;
+      if (own && code !== own) values.set(code, { value: null, label: `${w.properties.name}: ${t('map.outside')}`, outside: true });
+      else if (!values.has(code)) values.set(code, { value: null, label: `${w.properties.name}: ${t('map.noData')}` });
+    }
+    const shownValues = [...values.values()].filter((v) => !v.outside).map((v) => v.value);
+    const classes = map.recolor(choice.mode, values, breaksFor(choice.mode, choice.scale, shownValues));
     const title = `${t(`measure.${choice.measure}` as MessageKey)} · ${choice.round} · ${t(`standard.${choice.standard}` as MessageKey)}`;
-    legendEl.replaceChildren(legend(choice.mode, classes, `${title}${choice.mode === 'change' ? ` · ${t('map.mode.change')}` : ''}`));
+    const note = choice.mode === 'change' ? t('map.scale.changeNote') : choice.scale === 'data' ? t('map.scale.dataNote') : t('map.scale.fixedNote');
+    legendBox.replaceChildren(legend(choice.mode, classes, `${title}${choice.mode === 'change' ? ` · ${t('map.mode.change')}` : ''}`, note, Boolean(own)));
+    mapEl.dataset.scale = choice.scale;
     mapEl.dataset.round = String(choice.round);
     mapEl.dataset.standard = choice.standard;
     mapEl.dataset.measure = choice.measure;

@@ -1,11 +1,11 @@
 /** The rates report for a round and standard (domain.md §5 layout), with downloads of the form and the lists. */
 import { downloads, getRates } from '../api/endpoints.ts';
 import type { ListBlock, RatesRow, Standard } from '../api/types.ts';
-import { h } from '../dom.ts';
+import { clear, h } from '../dom.ts';
 import { fmtInt, fmtPct, t, type MessageKey } from '../i18n/index.ts';
 import { navigate, type Route } from '../router.ts';
 import { rounds } from '../state.ts';
-import { alertBox, errorText, pageTitle } from './common.ts';
+import { alertBox, downloadButton, errorText, pageTitle } from './common.ts';
 
 const STEPS: (keyof ListBlock)[] = ['start', 'escaped', 'fellBack', 'new', 'end'];
 
@@ -39,19 +39,23 @@ export async function reportsView(route: Route, outlet: HTMLElement): Promise<vo
     all.map((r) => h('option', { value: String(r), selected: r === round }, String(r))));
   const stdSel = h('select', { id: 'rep-standard', onchange: (e: Event) => go(round, (e.target as HTMLSelectElement).value as Standard) },
     (['city', 'national'] as const).map((s) => h('option', { value: s, selected: s === standard }, t(`standard.${s}` as MessageKey))));
-  const body = h('div', { class: 'table-scroll', 'data-testid': 'report' }, h('p', {}, t('common.loading')));
+  // A focusable, named scroll region: keyboard users can scroll the wide table sideways (first columns stay).
+  const body = h('div', { class: 'table-scroll report-scroll', role: 'region', tabindex: '0', 'aria-label': t('reports.title'), 'data-testid': 'report' }, h('p', {}, t('common.loading')));
 
-  outlet.replaceChildren(
+  clear(
+    outlet,
     pageTitle(
       'reports.title',
       h('div', { class: 'actions' },
-        h('a', { class: 'button', href: downloads.ratesXlsx(round, standard), download: '', 'data-testid': 'download-rates' }, t('reports.downloadForm')),
-        h('a', { class: 'button', href: downloads.householdsXlsx({ round, standard, category: 'poor' }), download: '' }, t('reports.downloadPoor')),
-        h('a', { class: 'button', href: downloads.householdsXlsx({ round, standard, category: 'near_poor' }), download: '' }, t('reports.downloadNearPoor'))),
+        downloadButton(t('reports.downloadForm'), downloads.ratesXlsx(round, standard), 'download-rates'),
+        downloadButton(t('reports.downloadPoor'), downloads.householdsXlsx({ round, standard, category: 'poor' }), 'download-poor'),
+        downloadButton(t('reports.downloadNearPoor'), downloads.householdsXlsx({ round, standard, category: 'near_poor' }), 'download-near-poor')),
     ),
     h('form', { class: 'filters', onsubmit: (e: Event) => e.preventDefault() },
       h('div', { class: 'control' }, h('label', { for: roundSel.id }, t('common.round')), roundSel),
       h('div', { class: 'control' }, h('label', { for: stdSel.id }, t('common.standard')), stdSel)),
+    // The first round has no previous list: every household on it counts as "new" (domain.md §4).
+    round === all[0] ? h('p', { class: 'notice', 'data-testid': 'baseline-note' }, t('reports.baselineNote', { round })) : null,
     body,
   );
 

@@ -1,6 +1,6 @@
 /** A small line chart of a ward's poor and near-poor rates over the review rounds (Chart.js, tree-shaken). */
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import { fmtPct, t } from '../i18n/index.ts';
+import { fmtDecimal, fmtPct, lang, t } from '../i18n/index.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -21,6 +21,8 @@ export function drawTrend(canvas: HTMLCanvasElement, s: TrendSeries): Chart {
       ],
     },
     options: {
+      // One number format per language, axis ticks included ("2,5" in Vietnamese).
+      locale: lang() === 'vi' ? 'vi-VN' : 'en-GB',
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
@@ -29,7 +31,7 @@ export function drawTrend(canvas: HTMLCanvasElement, s: TrendSeries): Chart {
         tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmtPct(c.parsed.y)} %` } },
       },
       scales: {
-        y: { beginAtZero: true, title: { display: true, text: t('panel.ratePct') } },
+        y: { beginAtZero: true, title: { display: true, text: t('panel.ratePct') }, ticks: { callback: (v) => fmtDecimal(Number(v)) } },
         x: { title: { display: true, text: t('common.round') } },
       },
     },

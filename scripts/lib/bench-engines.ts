@@ -11,12 +11,14 @@ export interface Engine {
   databaseUrl: string | null;
   /** A new empty database on the server; its URL. */
   freshDatabase(label: string): Promise<string>;
+  /** A named database kept between runs (created when missing); its URL. */
+  keptDatabase(name: string): Promise<string>;
   /** Drops every database this engine created. */
   cleanup(): Promise<void>;
 }
 
 export function pgliteEngine(): Engine {
-  return { name: 'pglite', databaseUrl: null, freshDatabase: async () => Promise.reject(new Error('PGlite uses folders')), cleanup: async () => {} };
+  return { name: 'pglite', databaseUrl: null, freshDatabase: async () => Promise.reject(new Error('PGlite uses folders')), keptDatabase: async () => Promise.reject(new Error('PGlite uses folders')), cleanup: async () => {} };
 }
 
 export function postgresEngine(baseUrl: string): Engine {
@@ -30,16 +32,27 @@ export function postgresEngine(baseUrl: string): Engine {
       await c.end();
     }
   };
+  const urlOf = (name: string) => {
+    const url = new URL(baseUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
   return {
     name: 'postgres',
     databaseUrl: baseUrl,
+    async keptDatabase(label) {
+      const name = `shn_bench_${label.replace(/[^a-z0-9_]/g, '')}`;
+      await admin(async (c) => {
+        await c.query(`drop database if exists ${name} with (force)`);
+        await c.query(`create database ${name} template template0 encoding 'UTF8'`);
+      });
+      return urlOf(name);
+    },
     async freshDatabase(label) {
       const name = `shn_bench_${label.replace(/[^a-z0-9]/g, '')}_${crypto.randomBytes(4).toString('hex')}`;
       await admin((c) => c.query(`create database ${name} template template0 encoding 'UTF8'`));
       created.push(name);
-      const url = new URL(baseUrl);
-      url.pathname = `/${name}`;
-      return url.toString();
+      return urlOf(name);
     },
     /** Never throws: a benchmark's results matter more than a leftover scratch database (named in the warning). */
     async cleanup() {

@@ -4,6 +4,7 @@
  * runs. The API's report covers one district (its deployment's); the city figure is the same grouped scan
  * (listMaskGroups + the report's assembly) over all 273 HCMC wards, timed in-process on the same engine.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { configFor, type Config } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -17,7 +18,7 @@ import { importWardTotals } from '../../server/domain/units/totals-service.ts';
 import { listMaskGroups } from '../../server/domain/reports/repository.ts';
 import { countRound } from '../../server/domain/reports/rules.ts';
 import { benchRowBatches, spread } from './bench-data.ts';
-import { demoCtx } from './demo-load.ts';
+import { demoCtx, loadDemoDistrict } from './demo-load.ts';
 import { BENCH_ADMIN_PASSWORD, startBenchServer, type BenchServer } from './bench-server.ts';
 import { percentile } from './bench-machine.ts';
 import type { Engine } from './bench-engines.ts';
@@ -107,21 +108,46 @@ export interface DatasetHandle {
   databaseUrl: string | null;
   load: LoadResult;
   cityScan?: LatencyResult;
+  /** Kept for the next run (never deleted by the benchmark). */
+  kept?: boolean;
 }
 
-/** Loads a data set into a fresh database of `engine` and closes it (the API server then opens it alone). */
-export async function prepareDataset(engine: Engine, scratchDir: string, label: string, wardCodes: string[], households: number, rounds: number[], progress: (line: string) => void, measureCity = false): Promise<DatasetHandle> {
-  const dataDir = path.join(scratchDir, `${label}-data`);
-  const databaseUrl = engine.databaseUrl ? await engine.freshDatabase(label) : null;
+/**
+ * Loads a data set into a fresh database of `engine` and closes it (the API server then opens it alone). With
+ * `keepDir`, the loaded database is kept (a PGlite folder there, or a named database on the server) with a marker
+ * holding its load figures, and the next run with the same label and size reuses it instead of loading again;
+ * migrations added since are applied when the server opens it.
+ */
+export async function prepareDataset(engine: Engine, scratchDir: string, label: string, wardCodes: string[], households: number, rounds: number[], progress: (line: string) => void, measureCity = false, keepDir: string | null = null): Promise<DatasetHandle> {
+  const keyName = `${label}${label === 'demo' ? '' : `${households}x${rounds.length}`}`;
+  const marker = keepDir ? path.join(keepDir, `${engine.name}-${keyName}.json`) : null;
+  const dataDir = keepDir ? path.join(keepDir, `${engine.name}-${keyName}-data`) : path.join(scratchDir, `${label}-data`);
+  if (marker && fs.existsSync(marker)) {
+    const kept = JSON.parse(fs.readFileSync(marker, 'utf8')) as DatasetHandle;
+    progress(`    reusing the kept ${keyName} data set (${kept.databaseUrl ? 'database' : dataDir})`);
+    return { ...kept, dataDir, kept: true };
+  }
+  const databaseUrl = engine.databaseUrl ? (keepDir ? await engine.keptDatabase(`keep_${keyName}`) : await engine.freshDatabase(label)) : null;
+  if (keepDir) fs.rmSync(dataDir, { recursive: true, force: true });
   const config = benchConfig(dataDir, databaseUrl);
   const registry = await openRegistry(config, createLogger({ logLevel: 'warn' }), { announce: () => {} });
   try {
-    const load = await loadBenchData(registry, config, wardCodes, households, rounds, progress);
+    const load = label === 'demo' ? await loadDemo(registry, config, progress) : await loadBenchData(registry, config, wardCodes, households, rounds, progress);
     const cityScan = measureCity ? await cityScanLatency(registry, 20) : undefined;
-    return { dataDir, databaseUrl, load, cityScan };
+    const handle: DatasetHandle = { dataDir, databaseUrl, load, cityScan };
+    if (marker) fs.writeFileSync(marker, JSON.stringify(handle, null, 2));
+    return { ...handle, kept: !!marker };
   } finally {
     await registry.close();
   }
+}
+
+/** The synthetic Quận 12 of `npm run demo` (13,859 households, 2015–2020), loaded as the demo loads it. */
+async function loadDemo(registry: Registry, config: Config, progress: (line: string) => void): Promise<LoadResult> {
+  const t0 = performance.now();
+  const r = await loadDemoDistrict(registry, config, BENCH_ADMIN_PASSWORD, (line) => progress(`    ${line}`));
+  const loadMs = Math.round(performance.now() - t0);
+  return { households: r.households, rows: r.assessments, rounds: [2015, 2016, 2017, 2018, 2019, 2020], loadMs, rowsPerSecond: Math.round(r.assessments / (loadMs / 1000)) };
 }
 
 export async function serveDataset(d: DatasetHandle): Promise<BenchServer> {

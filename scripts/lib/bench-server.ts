@@ -1,5 +1,5 @@
 /**
- * The API server as a separate process for the benchmarks (server/main.ts, exactly what `npm start` runs), so its
+ * The API server as a separate process for the benchmarks (scripts/start.mjs, exactly what `npm start` runs), so its
  * memory can be read from /proc without the benchmark's own heap in it, plus a small JSON client with a bearer token.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -37,7 +37,8 @@ export async function freePort(): Promise<number> {
 /** Starts the server on `dataDir` (PGlite) or `databaseUrl`; resolves once /api/health answers and a token is issued. */
 export async function startBenchServer(opts: { dataDir: string; databaseUrl?: string | null; env?: Record<string, string> }): Promise<BenchServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
+  // `npm start`: the compiled server (built first when a source is newer).
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -57,7 +58,7 @@ export async function startBenchServer(opts: { dataDir: string; databaseUrl?: st
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
 
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 300_000; // includes a build of the server when a source changed
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bench server exited (${child.exitCode}): ${stderr}`);
     if (Date.now() > deadline) throw new Error(`bench server did not start: ${stderr}`);

@@ -44,7 +44,9 @@ export function wardInitials(wardName: string): string {
     .replace(/^Phường\s+/u, '')
     .split(/\s+/u)
     .map((w) => w[0]!.toUpperCase())
-    .join('');
+    .join('')
+    // Household codes are ASCII (issue 17 item 5): "Đông Hưng Thuận" → "DHT".
+    .replace(/Đ/g, 'D');
 }
 
 /** Serial ID numbers: 12 digits starting with 000 (not a province code), unique within one generated data set. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -53,6 +54,8 @@ export interface OpenOptions {
   /** Start an in-memory PGlite from a dump (tests: skips initdb). */
   loadDataDir?: Blob;
   poolSize?: number;
+  /** PGlite shared_buffers in MiB (PostgreSQL's default of 128 when absent). */
+  pgliteSharedBuffersMb?: number;
 }
 
 /*
@@ -101,6 +104,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const pglite = await PGlite.create(dir === 'memory' ? undefined : dir, {
       parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: keep },
       loadDataDir: opts.loadDataDir,
+      // Trigram search on households.search_text (migration 0003); a server has it in its contrib package.
+      extensions: { pg_trgm },
+      // A start parameter, not `postgresqlconf` (which rewrites the folder's postgresql.conf with only that line).
+      startParams: opts.pgliteSharedBuffersMb ? [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.pgliteSharedBuffersMb}MB`] : undefined,
     });
     const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
     let closed = false;

@@ -180,6 +180,15 @@ export const households = pgTable(
     cityNearPoorMask: integer('city_near_poor_mask').notNull().default(0),
     nationalPoorMask: integer('national_poor_mask').notNull().default(0),
     nationalNearPoorMask: integer('national_near_poor_mask').notNull().default(0),
+    /**
+     * Same bit per round: assessed in that round at all, and classified "average" (cận nghèo's neighbour, domain.md
+     * §3) under each standard. With the list masks they answer the household list's round and category filters from
+     * the household row itself (not_poor = assessed and on none of the three), so a page or a count never probes the
+     * assessments table once per household (issue 14).
+     */
+    assessedMask: integer('assessed_mask').notNull().default(0),
+    cityAverageMask: integer('city_average_mask').notNull().default(0),
+    nationalAverageMask: integer('national_average_mask').notNull().default(0),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     createdBy: text('created_by'),
@@ -195,6 +204,8 @@ export const households = pgTable(
     index('households_national_lists_idx')
       .on(t.wardCode, t.nationalPoorMask, t.nationalNearPoorMask)
       .where(sql`national_poor_mask <> 0 or national_near_poor_mask <> 0`),
+    // households_search_trgm_idx (GIN, pg_trgm, on search_text) is created by hand in migration 0003: drizzle-kit
+    // would write it before the `create extension` it needs.
     check('households_area_check', sql`${t.area} in ('urban','rural')`),
     check('households_status_check', sql`${t.status} in ('active','archived')`),
   ],
@@ -231,6 +242,18 @@ export const assessments = pgTable(
     check('assessments_income_check', sql`${t.incomeAmount} >= 0`),
   ],
 );
+
+// ── Data versions ───────────────────────────────────────────────────────────────────────────────────────────
+/**
+ * A counter per ward ('*' for district-wide data such as ward names), bumped in the same transaction as every change
+ * a report or a household count reads (server/domain/data-version.ts). Caches key their entries on these rows, so a
+ * second server process on the same database never serves a figure older than the last commit.
+ */
+export const dataVersions = pgTable('data_versions', {
+  scope: text('scope').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+  changedAt: ts('changed_at').notNull().defaultNow(),
+});
 
 // ── Imports ─────────────────────────────────────────────────────────────────────────────────────────────────
 export const imports = pgTable(

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import type { Actor, AppDeps, Ctx, Role } from '../context.ts';
-import { AppError, errors } from '../errors.ts';
+import { AppError, errors, loggableError } from '../errors.ts';
 import { resolveSession, type ResolvedSession } from '../domain/users/auth-service.ts';
 import { recordAudit } from '../domain/audit/repository.ts';
 import { SharedCounterStore } from './shared-counters.ts';
@@ -47,15 +47,36 @@ export function authenticate(deps: AppDeps): RequestHandler {
         if (!(err instanceof AppError)) throw err;
         return next();
       }
+      if (isCrossSite(req)) {
+        throw errors.forbidden({ vi: 'Yêu cầu đến từ một trang web khác; hãy mở trực tiếp Sổ hộ nghèo', en: 'The request came from another site; open the registry directly' });
+      }
       if (!SAFE_METHODS.has(req.method)) {
-        const sent = String(req.headers[CSRF_HEADER] ?? '');
-        const expected = req.auth.csrfToken ?? '';
-        const ok = sent.length === expected.length && expected.length > 0 && crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+        // Compare bytes, not characters: a header with non-ASCII bytes has more bytes than characters (issue 13 item 9).
+        const sent = Buffer.from(String(req.headers[CSRF_HEADER] ?? ''));
+        const expected = Buffer.from(req.auth.csrfToken ?? '');
+        const ok = expected.length > 0 && sent.length === expected.length && crypto.timingSafeEqual(sent, expected);
         if (!ok) throw new AppError('CSRF_FAILED', 403, { vi: 'Thiếu hoặc sai mã chống giả mạo (CSRF)', en: 'Missing or wrong CSRF token' });
       }
     }
     next();
   };
+}
+
+/**
+ * A cookie-authenticated request another site made the browser send (a link or image to an export, issue 13 item 6):
+ * Sec-Fetch-Site says so in current browsers; without it, a foreign (or "null") Origin or Referer does. The SPA's own
+ * requests are same-origin; a bookmark or typed address is "none". Bearer tokens never reach here.
+ */
+export function isCrossSite(req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site) return site === 'cross-site' || site === 'same-site';
+  const source = req.get('origin') ?? req.get('referer');
+  if (source === undefined) return false;
+  try {
+    return new URL(source).host !== req.get('host');
+  } catch {
+    return true; // "null" or garbage
+  }
 }
 
 /** The authenticated actor, or 401. Users who must change their password may only do that. */
@@ -88,12 +109,52 @@ export async function readCtxOf(req: Request, deps: AppDeps, roles?: Role[]): Pr
 }
 
 const THROTTLE_WINDOW_MS = 15 * 60_000;
+/** Per-account delay once an account has had LOGIN_RATE_LIMIT failures: 250 ms doubling up to 3 s per attempt. */
+const DELAY_BASE_MS = 250;
+const DELAY_MAX_MS = 3000;
+const DELAY_TABLE_MAX = 10_000;
+
+/** The account a password check is for: the username typed at login, or the signed-in one (password change). */
+function accountOf(req: Request): string {
+  const typed = (req.body as { username?: unknown } | undefined)?.username;
+  return typeof typed === 'string' ? typed.trim().toLowerCase() : (req.auth?.actor.username ?? '');
+}
+
+const clientOf = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
 
 /**
- * Login throttling (express-rate-limit): at most `config.loginRateLimit` failed attempts per 15 minutes per account
- * and, separately, per client IP. Successful logins do not count, so a busy office behind one address is not locked
- * out by its own staff. The counters live in the database (SharedCounterStore), so every app instance behind a proxy
- * counts the same attempts.
+ * A growing delay per account, whoever fails: slows a password guesser spread over many addresses without locking
+ * the owner out (issue 13 item 5). Failures are counted over the throttle window; a success does not reset them.
+ */
+function accountDelay(limit: number): RequestHandler {
+  const failures = new Map<string, { count: number; resetAt: number }>();
+  return async (req, res, next) => {
+    const account = accountOf(req);
+    const now = Date.now();
+    if (failures.size > DELAY_TABLE_MAX) for (const [k, v] of failures) if (v.resetAt <= now) failures.delete(k);
+    let entry = failures.get(account);
+    if (entry && entry.resetAt <= now) {
+      failures.delete(account);
+      entry = undefined;
+    }
+    res.on('finish', () => {
+      if (res.statusCode !== 401 && res.statusCode !== 400) return;
+      const e = failures.get(account) ?? { count: 0, resetAt: Date.now() + THROTTLE_WINDOW_MS };
+      e.count++;
+      failures.set(account, e);
+    });
+    const over = (entry?.count ?? 0) - limit;
+    if (over >= 0) await new Promise((resolve) => setTimeout(resolve, Math.min(DELAY_MAX_MS, DELAY_BASE_MS * 2 ** Math.min(over, 10))));
+    next();
+  };
+}
+
+/**
+ * Login throttling (express-rate-limit): at most `config.loginRateLimit` failed attempts per 15 minutes per client
+ * address, and per account *from one client address* — a stranger's failures never lock the owner out of their
+ * account — plus a growing per-account delay (accountDelay). Successful logins do not count, so a busy office behind
+ * one address is not locked out by its own staff. The two limits count in the database (SharedCounterStore), so
+ * every app instance behind a proxy counts the same attempts (issue 16).
  */
 export function loginThrottle(deps: AppDeps): RequestHandler[] {
   const refuse = (_req: Request, _res: Response, next: NextFunction) =>
@@ -110,20 +171,11 @@ export function loginThrottle(deps: AppDeps): RequestHandler[] {
     standardHeaders: 'draft-7' as const,
     legacyHeaders: false,
     handler: refuse,
-    logger: { error: (e: unknown, msg?: string) => deps.logger.error({ err: String(e) }, msg ?? 'rate limiter'), warn: (e: unknown, msg?: string) => deps.logger.warn({ err: String(e) }, msg ?? 'rate limiter') },
+    logger: { error: (e: unknown, msg?: string) => deps.logger.error({ err: loggableError(e) }, msg ?? 'rate limiter'), warn: (e: unknown, msg?: string) => deps.logger.warn({ err: loggableError(e) }, msg ?? 'rate limiter') },
   };
-  const perIp = rateLimit({ ...common, store: new SharedCounterStore(deps.db, deps.secret, 'login-ip'), keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}` });
-  const perAccount = rateLimit({
-    ...common,
-    store: new SharedCounterStore(deps.db, deps.secret, 'login-account'),
-    // The username typed at login, or the signed-in account when it re-enters its password (password change).
-    keyGenerator: (req) => {
-      const typed = (req.body as { username?: unknown } | undefined)?.username;
-      const name = typeof typed === 'string' ? typed.trim().toLowerCase() : (req.auth?.actor.username ?? '');
-      return `user:${name}`;
-    },
-  });
-  return [perIp, perAccount];
+  const perIp = rateLimit({ ...common, store: new SharedCounterStore(deps.db, deps.secret, 'login-ip'), keyGenerator: (req) => `ip:${clientOf(req)}` });
+  const perAccountAndClient = rateLimit({ ...common, store: new SharedCounterStore(deps.db, deps.secret, 'login-account-client'), keyGenerator: (req) => `user:${accountOf(req)}|ip:${clientOf(req)}` });
+  return [perIp, perAccountAndClient, accountDelay(deps.config.loginRateLimit)];
 }
 
 /**
@@ -142,7 +194,7 @@ export function auditRefusals(deps: AppDeps): ErrorRequestHandler {
           meta: { method: req.method, path: req.originalUrl.split('?')[0], code: err.code },
         });
       } catch (auditError) {
-        deps.logger.error({ err: { message: (auditError as Error)?.message }, requestId: String(req.id) }, 'could not record access_denied');
+        deps.logger.error({ err: loggableError(auditError), requestId: String(req.id) }, 'could not record access_denied');
       }
     }
     next(err);

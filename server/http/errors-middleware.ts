@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, errors, fromDatabaseError } from '../errors.ts';
+import { AppError, errors, fromDatabaseError, loggableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
 export function notFoundRoute(): RequestHandler {
@@ -12,6 +12,8 @@ export function notFoundRoute(): RequestHandler {
     );
   };
 }
+
+export const MAX_DETAILS = 100;
 
 /** The one error middleware: every refusal leaves as { error: { code, message: {vi,en}, details, requestId } }. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
@@ -31,7 +33,8 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
         appError = new AppError('BAD_REQUEST', e.status, { vi: 'Yêu cầu không hợp lệ', en: 'Bad request' });
     }
     if (!appError) {
-      logger.error({ err: { message: (err as Error)?.message, name: (err as Error)?.name }, requestId, route: req.path }, 'unhandled error');
+      // Code, SQLSTATE and request id only: a driver's message holds the query parameters (names, ID numbers).
+      logger.error({ err: loggableError(err), requestId, method: req.method }, 'unhandled error');
       appError = new AppError('INTERNAL', 500, {
         vi: `Lỗi hệ thống; mã yêu cầu ${requestId}`,
         en: `Internal error; request id ${requestId}`,
@@ -41,8 +44,11 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
+    // At most MAX_DETAILS details and a count of the rest: 60,000 unknown keys must not make a 7.8 MB answer.
+    const details = appError.details.slice(0, MAX_DETAILS);
+    const omitted = appError.details.length - details.length;
     res.status(appError.status).json({
-      error: { code: appError.code, message: appError.messages, details: appError.details, requestId },
+      error: { code: appError.code, message: appError.messages, details, ...(omitted > 0 ? { detailsOmitted: omitted } : {}), requestId },
     });
   };
 }

@@ -1,11 +1,13 @@
-import Joi from 'joi';
+import type { Context as JoiContext, Schema as JoiSchema, ValidationError as JoiValidationError } from 'joi';
+import { Joi } from '../domain/joi.ts';
+import { TEXT_MESSAGES } from '../domain/text-safety.ts';
 import { errors, type ErrorDetail } from '../errors.ts';
 
 /**
  * joi validates every body, query and imported row. Its messages are English; the Vietnamese one comes from this
  * table, keyed by joi's error type, so every refusal carries both languages and the field path.
  */
-const VI: Record<string, (c: Joi.Context) => string> = {
+const VI: Record<string, (c: JoiContext) => string> = {
   'any.required': () => 'Bắt buộc phải nhập',
   'any.unknown': () => 'Trường này không được phép',
   'object.unknown': () => 'Trường này không được phép gửi lên',
@@ -38,9 +40,11 @@ const VI: Record<string, (c: Joi.Context) => string> = {
   'object.missing': () => 'Thiếu một trong các trường bắt buộc',
   'object.xor': () => 'Chỉ được nhập một trong các trường',
   'object.with': () => 'Thiếu trường đi kèm',
+  // Text safety (server/domain/text-safety.ts): the error type is the stable code.
+  ...Object.fromEntries(Object.entries(TEXT_MESSAGES).map(([code, m]) => [code, () => m.vi])),
 };
 
-export function joiDetails(error: Joi.ValidationError, prefix = ''): ErrorDetail[] {
+export function joiDetails(error: JoiValidationError, prefix = ''): ErrorDetail[] {
   return error.details.map((d) => {
     const path = [prefix, ...d.path.map(String)].filter(Boolean).join('.');
     const vi = VI[d.type]?.(d.context ?? {}) ?? 'Giá trị không hợp lệ';
@@ -65,8 +69,37 @@ function forbiddenKeyPaths(value: unknown, path: string[] = [], found: string[] 
   return found;
 }
 
+/**
+ * No request object needs more than this many keys (facts: 30, criteria indicators: 50 items). Above it the body is
+ * refused before joi, which would otherwise spend seconds of CPU building one error per key (issue 13 item 10).
+ */
+export const MAX_KEYS_PER_OBJECT = 200;
+
+function widestObject(value: unknown, depth = 0): { path: string[]; keys: number } {
+  let widest = { path: [] as string[], keys: 0 };
+  if (depth > 20 || value === null || typeof value !== 'object') return widest;
+  const keys = Object.keys(value);
+  if (keys.length > MAX_KEYS_PER_OBJECT) return { path: [], keys: keys.length };
+  widest = { path: [], keys: Array.isArray(value) ? 0 : keys.length };
+  for (const key of keys) {
+    const inner = widestObject((value as Record<string, unknown>)[key], depth + 1);
+    if (inner.keys > widest.keys) widest = { path: [key, ...inner.path], keys: inner.keys };
+  }
+  return widest;
+}
+
 /** Validates and converts `value`; throws VALIDATION_FAILED listing every problem with its field path. */
-export function validate<T>(schema: Joi.Schema<T>, value: unknown, prefix = ''): T {
+export function validate<T>(schema: JoiSchema<T>, value: unknown, prefix = ''): T {
+  const widest = widestObject(value);
+  if (widest.keys > MAX_KEYS_PER_OBJECT) {
+    throw errors.validation([
+      {
+        path: [prefix, ...widest.path].filter(Boolean).join('.'),
+        code: 'object.max',
+        message: { vi: `Quá nhiều trường (${widest.keys}); tối đa ${MAX_KEYS_PER_OBJECT}`, en: `Too many fields (${widest.keys}); at most ${MAX_KEYS_PER_OBJECT}` },
+      },
+    ]);
+  }
   const polluted = forbiddenKeyPaths(value);
   if (polluted.length > 0) {
     throw errors.validation(
@@ -77,7 +110,9 @@ export function validate<T>(schema: Joi.Schema<T>, value: unknown, prefix = ''):
       })),
     );
   }
-  const result = schema.validate(value, { abortEarly: false, convert: true, stripUnknown: false });
+  // A missing body (no JSON content type, or none at all) is validated as an empty object: every required field is
+  // then named, instead of the handler reading fields of `undefined` (issue 13 item 9).
+  const result = schema.validate(value === undefined ? {} : value, { abortEarly: false, convert: true, stripUnknown: false });
   if (result.error) throw errors.validation(joiDetails(result.error, prefix));
   return result.value as T;
 }

@@ -138,7 +138,9 @@ describe('households API', () => {
     }
     expect((await admin.get('/api/households?ward=26770&q=%25')).body.meta.total).to.equal(0);
     const page = await admin.get('/api/households?ward=26770&pageSize=1&page=2');
-    expect(page.body.meta).to.deep.equal({ total: 2, page: 2, pageSize: 1 });
+    // The last page: a cursor back to page 1, none forward (keyset paging, issue 14).
+    expect(page.body.meta).to.deep.include({ total: 2, page: 2, pageSize: 1, nextCursor: null });
+    expect(page.body.meta.prevCursor).to.be.a('string');
     expect(page.body.data).to.have.length(1);
     const capped = await admin.get('/api/households?pageSize=201');
     expect(capped.status).to.equal(400);

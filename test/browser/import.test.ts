@@ -5,31 +5,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { ADMIN_PASSWORD, WARDS, type TestServer } from '../support/server.ts';
 import type { ApiClient } from '../support/http.ts';
 import { loginThroughForm, openBrowser, requireBrowserOrSkip, screenshot, startBrowserServer, type BrowserSession } from '../support/browser.ts';
+import { surveyWorkbook } from './seed.ts';
 
 const WARD = WARDS[3]!;
-
-/**
- * Sheet "Hộ" under a title row, Vietnamese headers plus one column per indicator (headed by its code, left blank:
- * not deprived); row 6 (Excel numbering) has words where the income goes.
- */
-async function surveyWorkbook(file: string, indicatorCodes: string[]): Promise<void> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('Hộ');
-  ws.addRow(['Phiếu rà soát hộ nghèo, cận nghèo năm 2020']);
-  ws.addRow(['Mã phường', 'Mã hộ', 'Họ tên chủ hộ', 'Số CCCD/CMND', 'Địa chỉ', 'Khu vực', 'Số nhân khẩu', 'Năm rà soát', 'Thu nhập bình quân (đồng/người/năm)', ...indicatorCodes]);
-  ws.addRow([WARD, 'IMP-001', 'Võ Thị Hoa', '', '1 Đường Số 1', 'Thành thị', 3, 2020, 15000000]);
-  ws.addRow([WARD, 'IMP-002', 'Đỗ Văn Hùng', '', '2 Đường Số 1', 'Thành thị', 4, 2020, 33000000]);
-  ws.addRow([WARD, 'IMP-003', 'Huỳnh Thị Lan', '', '3 Đường Số 1', 'Thành thị', 2, 2020, 90000000]);
-  ws.addRow([WARD, 'IMP-004', 'Ngô Văn Tài', '', '4 Đường Số 1', 'Thành thị', 5, 2020, 'mười triệu']);
-  ws.getColumn(4).numFmt = '@';
-  await wb.xlsx.writeFile(file);
-}
 
 describe('browser: Excel import with a bad row', function () {
   this.timeout(180_000);
@@ -66,7 +49,7 @@ describe('browser: Excel import with a bad row', function () {
   it('shows the bad row in the dry run, then commits the valid rows with skip-invalid', async () => {
     const file = path.join(dir, 'phieu-2020.xlsx');
     const sets = (await admin.get('/api/criteria')).body.data as { indicators: { code: string }[] }[];
-    await surveyWorkbook(file, [...new Set(sets.flatMap((set) => set.indicators.map((i) => i.code)))]);
+    await surveyWorkbook(file, WARD, [...new Set(sets.flatMap((set) => set.indicators.map((i) => i.code)))]);
     await page.goto(`${t.baseUrl}/#/import`);
     await page.setInputFiles('[data-testid=import-file]', file);
     await page.click('[data-testid=import-upload]');
@@ -105,7 +88,7 @@ describe('browser: Excel import with a bad row', function () {
   it('discards an uncommitted import: its files are deleted, the registry is unchanged (issue 13 item 3)', async () => {
     const file = path.join(dir, 'phieu-huy.xlsx');
     const sets = (await admin.get('/api/criteria')).body.data as { indicators: { code: string }[] }[];
-    await surveyWorkbook(file, [...new Set(sets.flatMap((set) => set.indicators.map((i) => i.code)))]);
+    await surveyWorkbook(file, WARD, [...new Set(sets.flatMap((set) => set.indicators.map((i) => i.code)))]);
     await page.goto(`${t.baseUrl}/#/import`);
     await page.setInputFiles('[data-testid=import-file]', file);
     await page.click('[data-testid=import-upload]');

@@ -3,6 +3,7 @@
  * round chosen to land in a given city-standard category, and total households per ward and round.
  */
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import type { ApiClient } from '../support/http.ts';
 
 export type SeedCategory = 'poor' | 'near_poor' | 'not_poor';
@@ -75,4 +76,21 @@ export async function seedDistrict(admin: ApiClient, wards: string[]): Promise<v
       await createHousehold(admin, { wardCode: ward, householdCode: `H${String(++n).padStart(4, '0')}`, headName: `Nguyễn Văn ${n}`, rounds: { 2019: in2019, 2020: in2020 } });
     }
   }
+}
+
+/**
+ * Sheet "Hộ" under a title row, Vietnamese headers plus one column per indicator (headed by its code, left blank:
+ * not deprived); row 6 (Excel numbering) has words where the income goes.
+ */
+export async function surveyWorkbook(file: string, ward: string, indicatorCodes: string[]): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Hộ');
+  ws.addRow(['Phiếu rà soát hộ nghèo, cận nghèo năm 2020']);
+  ws.addRow(['Mã phường', 'Mã hộ', 'Họ tên chủ hộ', 'Số CCCD/CMND', 'Địa chỉ', 'Khu vực', 'Số nhân khẩu', 'Năm rà soát', 'Thu nhập bình quân (đồng/người/năm)', ...indicatorCodes]);
+  ws.addRow([ward, 'IMP-001', 'Võ Thị Hoa', '', '1 Đường Số 1', 'Thành thị', 3, 2020, 15000000]);
+  ws.addRow([ward, 'IMP-002', 'Đỗ Văn Hùng', '', '2 Đường Số 1', 'Thành thị', 4, 2020, 33000000]);
+  ws.addRow([ward, 'IMP-003', 'Huỳnh Thị Lan', '', '3 Đường Số 1', 'Thành thị', 2, 2020, 90000000]);
+  ws.addRow([ward, 'IMP-004', 'Ngô Văn Tài', '', '4 Đường Số 1', 'Thành thị', 5, 2020, 'mười triệu']);
+  ws.getColumn(4).numFmt = '@';
+  await wb.xlsx.writeFile(file);
 }

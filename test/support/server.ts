@@ -132,6 +132,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Force an engine; by default PGlite, or PostgreSQL when DATABASE_URL is set for the test run. */
   engine?: 'pglite' | 'postgres';
+  /** Where the server's log goes (with env LOG_LEVEL); by default the level is silent. */
+  logSink?: NodeJS.WritableStream;
 }
 
 export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
@@ -149,11 +151,11 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       await untilConnects(readUrl.DATABASE_READ_URL);
     }
     config = testConfig({ DATABASE_URL: fresh.url, ...readUrl, ...opts.env });
-    registry = await openRegistry(config, createLogger(config), { announce: () => {} });
+    registry = await openRegistry(config, createLogger(config, opts.logSink), { announce: () => {} });
   } else {
     const template = await pgliteTemplate();
     config = testConfig({ ...opts.env });
-    registry = await openRegistry(config, createLogger(config), { loadDataDir: template, announce: () => {} });
+    registry = await openRegistry(config, createLogger(config, opts.logSink), { loadDataDir: template, announce: () => {} });
   }
   const app = createApp(registry.deps);
   const server: Server = await new Promise((resolve) => {

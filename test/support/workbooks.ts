@@ -140,8 +140,8 @@ const xml = (s: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8" sta
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
-/** A minimal one-sheet .xlsx whose sheet XML is given (plus extra entries). */
-export function minimalXlsx(sheetXml: string, extra: ZipEntry[] = []): Buffer {
+/** A minimal one-sheet .xlsx whose sheet XML is given (plus extra entries; `sheetPath` moves the sheet's zip entry). */
+export function minimalXlsx(sheetXml: string, extra: ZipEntry[] = [], sheetPath = 'xl/worksheets/sheet1.xml'): Buffer {
   return zipOf([
     {
       name: '[Content_Types].xml',
@@ -150,7 +150,7 @@ export function minimalXlsx(sheetXml: string, extra: ZipEntry[] = []): Buffer {
     { name: '_rels/.rels', data: xml(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`) },
     { name: 'xl/workbook.xml', data: xml(`<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="Hộ" sheetId="1" r:id="rId1"/></sheets></workbook>`) },
     { name: 'xl/_rels/workbook.xml.rels', data: xml(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`) },
-    { name: 'xl/worksheets/sheet1.xml', data: xml(sheetXml) },
+    { name: sheetPath, data: xml(sheetXml) },
     ...extra,
   ]);
 }

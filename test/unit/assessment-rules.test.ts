@@ -71,8 +71,16 @@ describe('assessment rules: masks and transitions', () => {
       { round: 2018, cityCategory: 'poor', nationalCategory: 'poor' },
       { round: 2020, cityCategory: 'average', nationalCategory: null },
     ];
-    expect(listMasks(rows, 2015)).to.deep.equal({ cityPoorMask: 0b001001, cityNearPoorMask: 0b000010, nationalPoorMask: 0b001000, nationalNearPoorMask: 0b000001 });
-    expect(listMasks([], 2015)).to.deep.equal({ cityPoorMask: 0, cityNearPoorMask: 0, nationalPoorMask: 0, nationalNearPoorMask: 0 });
+    expect(listMasks(rows, 2015)).to.deep.equal({
+      cityPoorMask: 0b001001,
+      cityNearPoorMask: 0b000010,
+      nationalPoorMask: 0b001000,
+      nationalNearPoorMask: 0b000001,
+      assessedMask: 0b101011,
+      cityAverageMask: 0b100000,
+      nationalAverageMask: 0,
+    });
+    expect(listMasks([], 2015)).to.deep.equal({ cityPoorMask: 0, cityNearPoorMask: 0, nationalPoorMask: 0, nationalNearPoorMask: 0, assessedMask: 0, cityAverageMask: 0, nationalAverageMask: 0 });
     expect(() => roundBit(2014, 2015)).to.throw(RangeError);
     expect(() => roundBit(2046, 2015)).to.throw(RangeError);
   });

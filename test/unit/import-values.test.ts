@@ -77,6 +77,11 @@ describe('import values: formulas and legacy encodings', () => {
     expect(parseText('Lª V¨n Hïng')).to.include({ ok: false, code: 'LEGACY_ENCODING' });
     expect(parseText('Nguyeãn Vaên Tröôøng')).to.include({ ok: false, code: 'LEGACY_ENCODING' });
     expect(parseText('Nguyễn Văn Trường')).to.deep.equal({ ok: true, value: 'Nguyễn Văn Trường' });
-    expect(parseText('ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý')).to.include({ ok: true });
+    // Every Latin-1 letter Vietnamese uses is accepted on its own (run together, "âã" is VNI's way of writing ẫ).
+    expect(parseText([...'ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý'].join(' '))).to.include({ ok: true });
+    // VNI names made only of letters Unicode Vietnamese also uses (the faults suite's two failing figures).
+    expect(parseText('Nguyeãn Vaên An')).to.include({ ok: false, code: 'LEGACY_ENCODING' });
+    expect(parseText('Traàn Thò Bình')).to.include({ ok: false, code: 'LEGACY_ENCODING' });
+    for (const name of ['Hoàng Thị Thuý', 'Đoàn Quân', 'Ngô Thị Huệ', 'Giàu Giúp', 'Quách Xoài', 'Nguyên Yên Tiên', 'Lê Ngoãn']) expect(parseText(name), name).to.include({ ok: true });
   });
 });

@@ -131,6 +131,10 @@ export interface ListMasks {
   cityNearPoorMask: number;
   nationalPoorMask: number;
   nationalNearPoorMask: number;
+  /** Assessed in the round at all; and "average" under each standard (the household list's filters, issue 14). */
+  assessedMask: number;
+  cityAverageMask: number;
+  nationalAverageMask: number;
 }
 
 /** Highest bit index usable in the signed 32-bit mask columns. */
@@ -143,11 +147,14 @@ export function roundBit(round: number, roundMin: number): number {
   return 1 << k;
 }
 
-/** Recomputes the four list masks of a household from all its assessments. */
+/** Recomputes the round masks of a household from all its assessments. */
 export function listMasks(rows: { round: number; cityCategory: Category | null; nationalCategory: Category | null }[], roundMin: number): ListMasks {
-  const m: ListMasks = { cityPoorMask: 0, cityNearPoorMask: 0, nationalPoorMask: 0, nationalNearPoorMask: 0 };
+  const m: ListMasks = { cityPoorMask: 0, cityNearPoorMask: 0, nationalPoorMask: 0, nationalNearPoorMask: 0, assessedMask: 0, cityAverageMask: 0, nationalAverageMask: 0 };
   for (const r of rows) {
     const bit = roundBit(r.round, roundMin);
+    m.assessedMask |= bit;
+    if (r.cityCategory === 'average') m.cityAverageMask |= bit;
+    if (r.nationalCategory === 'average') m.nationalAverageMask |= bit;
     if (r.cityCategory === 'poor') m.cityPoorMask |= bit;
     if (r.cityCategory === 'near_poor') m.cityNearPoorMask |= bit;
     if (r.nationalCategory === 'poor') m.nationalPoorMask |= bit;

@@ -8,6 +8,7 @@ import type { Tx } from '../../db/client.ts';
 import { inTransaction } from '../../db/tx.ts';
 import { errors } from '../../errors.ts';
 import { recordAudit, recordAuditMany, type AuditEvent } from '../audit/repository.ts';
+import { bumpDataVersion } from '../data-version.ts';
 import * as criteriaRepo from '../criteria/repository.ts';
 import { loadSetsForRound, setIdForRound, type SetsForRound } from '../criteria/service.ts';
 import type { Area, Category, CriteriaSet, Standard } from '../criteria/types.ts';
@@ -69,6 +70,7 @@ export async function writeAssessment(
     nationalCategory: evaluated.nationalCategory,
   });
   await refreshMasks(tx, who.config.roundMin, [household.id]);
+  await bumpDataVersion(tx, household.wardCode);
   await recordAudit(tx, who, {
     action: before ? 'update' : 'create',
     entity: 'assessment',
@@ -127,6 +129,7 @@ export async function reevaluateHousehold(tx: Tx, who: Who, household: Household
     await repo.updateClassification(tx, a.id, { results: e.results, cityCategory: e.cityCategory, nationalCategory: e.nationalCategory, deprivations: e.deprivations, facts: e.facts });
   }
   if (rows.length > 0) await refreshMasks(tx, who.config.roundMin, [household.id]);
+  await bumpDataVersion(tx, household.wardCode);
   return changed;
 }
 
@@ -173,6 +176,7 @@ export async function reclassifyUnderLatest(ctx: Ctx, setId: string, round?: num
       }
     }
     await refreshMasks(tx, ctx.config.roundMin, [...touched]);
+    await bumpDataVersion(tx, events.map((e) => e.wardCode));
     const summary: ReclassifySummary = { setId, version: latest.version, standard, rounds, assessments: rows.length, changed: events.length };
     await recordAuditMany(tx, ctx, events);
     await recordAudit(tx, ctx, { action: 'reclassify', entity: 'criteria_set', entityId: `${setId}@${latest.version}`, after: summary });

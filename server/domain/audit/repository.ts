@@ -76,6 +76,13 @@ export interface AuditFilter {
   entity?: string;
   entityId?: string;
   action?: string;
+  /** Events carrying this ward code (still within the actor's scope). */
+  ward?: string;
+  /** Events done by this account (its username at the time). */
+  user?: string;
+  /** Inclusive calendar dates, 'YYYY-MM-DD', read in the server's time zone. */
+  from?: string;
+  to?: string;
 }
 
 /** Entities only an admin reads the trail of: account changes, logins and refused requests. */
@@ -106,6 +113,11 @@ export async function listAuditEvents(
     filter.entity ? eq(auditEvents.entity, filter.entity) : undefined,
     filter.entityId ? eq(auditEvents.entityId, filter.entityId) : undefined,
     filter.action ? eq(auditEvents.action, filter.action) : undefined,
+    filter.ward ? eq(auditEvents.wardCode, filter.ward) : undefined,
+    filter.user ? eq(auditEvents.actorUsername, filter.user) : undefined,
+    filter.from ? sql`${auditEvents.at} >= ${filter.from}::date` : undefined,
+    // "to" is a whole day: everything before the next midnight.
+    filter.to ? sql`${auditEvents.at} < ${filter.to}::date + 1` : undefined,
   );
   const [rows, [count]] = await Promise.all([
     exec.select().from(auditEvents).where(where).orderBy(desc(auditEvents.id)).limit(page.limit).offset(page.offset),

@@ -1,7 +1,7 @@
 /** All SQL of the criteria area. */
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
-import { criteriaSets } from '../../db/schema.ts';
+import { queryRows, type Executor } from '../../db/client.ts';
+import { assessments, criteriaSets } from '../../db/schema.ts';
 import type { CriteriaSet } from './types.ts';
 
 export type CriteriaRow = typeof criteriaSets.$inferSelect;
@@ -65,4 +65,15 @@ export async function insertVersion(exec: Executor, set: CriteriaSet & { note?: 
     })
     .returning();
   return row!;
+}
+
+/** How many stored assessments each round holds classified under each version of the set (for "which rounds use it"). */
+export async function assessmentsPerRoundAndVersion(exec: Executor, id: string, standard: 'city' | 'national'): Promise<{ round: number; version: number; assessments: number }[]> {
+  const rows = await queryRows<{ round: number; version: number; assessments: number }>(
+    exec,
+    sql`select round::int as round, (results -> ${standard} ->> 'version')::int as version, count(*)::int as assessments
+        from ${assessments} where results -> ${standard} ->> 'setId' = ${id}
+        group by 1, 2 order by 1, 2`,
+  );
+  return rows;
 }

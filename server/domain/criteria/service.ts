@@ -108,3 +108,23 @@ export async function classifyWhatIf(ctx: Ctx, setId: string, input: ClassifyInp
   const set = repo.toCriteriaSet(row);
   return { set, result: classify(set, input) };
 }
+
+export interface CriteriaUsage {
+  setId: string;
+  standard: Standard;
+  /** Rounds CRITERIA_ROUNDS maps to this set, each with its stored assessments per version. */
+  rounds: { round: number; versions: { version: number; assessments: number }[] }[];
+}
+
+/** Which rounds classify with the set (configuration) and under which versions their stored assessments were made. */
+export async function criteriaUsage(ctx: Ctx, id: string): Promise<CriteriaUsage> {
+  const latest = await repo.latestVersion(ctx.db, id);
+  if (!latest) throw errors.notFound('criteria set');
+  const counts = await repo.assessmentsPerRoundAndVersion(ctx.db, id, latest.standard);
+  const rounds: CriteriaUsage['rounds'] = [];
+  for (let r = ctx.config.roundMin; r <= ctx.config.roundMax; r++) {
+    const versions = counts.filter((c) => c.round === r).map(({ version, assessments }) => ({ version, assessments }));
+    if (setIdForRound(ctx.config, latest.standard, r) === id || versions.length) rounds.push({ round: r, versions });
+  }
+  return { setId: id, standard: latest.standard, rounds };
+}

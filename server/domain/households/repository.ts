@@ -1,13 +1,13 @@
 /** All SQL of the households area. Every read goes through the actor's scope (server/domain/scope.ts). */
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Actor } from '../../context.ts';
 import type { Executor } from '../../db/client.ts';
-import { assessments, households } from '../../db/schema.ts';
+import { households } from '../../db/schema.ts';
 import type { Category, Standard } from '../criteria/types.ts';
 import { wardScopeCondition } from '../scope.ts';
-import type { ListMasks } from '../assessments/rules.ts';
-import { searchQueryOf } from './rules.ts';
+import { MAX_MASK_BIT, type ListMasks } from '../assessments/rules.ts';
+import { searchQueryOf, type PageKey } from './rules.ts';
 
 export type HouseholdRow = typeof households.$inferSelect;
 export type NewHouseholdRow = typeof households.$inferInsert;
@@ -23,55 +23,96 @@ export interface HouseholdFilters {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+const ROUND_MASKS = {
+  city: { poor: households.cityPoorMask, nearPoor: households.cityNearPoorMask, average: households.cityAverageMask },
+  national: { poor: households.nationalPoorMask, nearPoor: households.nationalNearPoorMask, average: households.nationalAverageMask },
+} as const;
+
+/**
+ * The round (and category) filter read from the household's own round masks (docs/ARCHITECTURE.md "Domain storage
+ * notes"): no probe into assessments per household. For the two lists the literal `<> 0` lets the planner use the
+ * partial list index households_<standard>_lists_idx. Categories are exhaustive, so not_poor = assessed and on none
+ * of the three other bits.
+ */
+function roundCondition(f: HouseholdFilters, roundMin: number): SQL | undefined {
+  if (f.round === undefined) return undefined;
+  const k = f.round - roundMin;
+  if (k < 0 || k > MAX_MASK_BIT) return sql`false`;
+  const bit = sql.raw(String(1 << k));
+  const m = ROUND_MASKS[f.standard === 'national' ? 'national' : 'city'];
+  const on = (column: AnyPgColumn) => sql`(${column} & ${bit}) <> 0`;
+  switch (f.category) {
+    case undefined:
+      return on(households.assessedMask);
+    case 'poor':
+      return sql`${on(m.poor)} and ${m.poor} <> 0`;
+    case 'near_poor':
+      return sql`${on(m.nearPoor)} and ${m.nearPoor} <> 0`;
+    case 'average':
+      return on(m.average);
+    case 'not_poor':
+      return sql`${on(households.assessedMask)} and ((${m.poor} | ${m.nearPoor} | ${m.average}) & ${bit}) = 0`;
+  }
+}
+
 /**
  * The WHERE of the household list, shared with the households.xlsx export: scope, ward, status, accent-insensitive
- * text (households.search_text holds the folded name, code, address and member names), and — for a round — only
- * households assessed in that round, optionally in one category under the chosen standard.
+ * text (households.search_text holds the folded name, code, address and member names; a trigram index serves the
+ * substring match), and — for a round — only households assessed in that round, optionally in one category under
+ * the chosen standard.
  */
-export function householdListConditions(actor: Actor, f: HouseholdFilters): SQL | undefined {
+export function householdListConditions(actor: Actor, f: HouseholdFilters, roundMin: number): SQL | undefined {
   const status = f.status ?? 'active';
   const conditions: (SQL | undefined)[] = [wardScopeCondition(actor, households.wardCode)];
   if (f.ward) conditions.push(eq(households.wardCode, f.ward));
   if (status !== 'all') conditions.push(eq(households.status, status));
   const q = f.q ? searchQueryOf(f.q) : '';
   if (q) conditions.push(sql`${households.searchText} like ${'%' + likeEscape(q) + '%'}`);
-  if (f.round !== undefined) {
-    const column = f.standard === 'national' ? sql.raw('a.national_category') : sql.raw('a.city_category');
-    const category = f.category ? sql` and ${column} = ${f.category}` : sql``;
-    conditions.push(sql`exists (select 1 from ${assessments} a where a.household_id = ${households.id} and a.round = ${f.round}${category})`);
-  }
+  conditions.push(roundCondition(f, roundMin));
   return and(...conditions);
 }
 
+/** A list row: the household, its round category read from the masks when a round was asked for. */
 export interface ListedHousehold extends HouseholdRow {
-  roundCityCategory: string | null;
-  roundNationalCategory: string | null;
+  roundCityCategory: Category | null;
+  roundNationalCategory: Category | null;
 }
 
-export async function listHouseholds(exec: Executor, actor: Actor, f: HouseholdFilters, page: { limit: number; offset: number }): Promise<{ rows: ListedHousehold[]; total: number }> {
-  const where = householdListConditions(actor, f);
-  // Page the households first (index order, no join), then fetch the asked round's categories for that page only:
-  // deep pages stay cheap because the offset skips bare index entries.
-  const pageIds = exec
-    .select({ id: households.id })
+/** Where a page starts: after (next) or before (previous) the row of a cursor; OFFSET when no cursor is given. */
+export type PageStart = { offset: number } | { after: PageKey } | { before: PageKey };
+
+function categoryIn(h: HouseholdRow, standard: Standard, bit: number): Category | null {
+  const m = standard === 'city' ? [h.cityPoorMask, h.cityNearPoorMask, h.cityAverageMask] : [h.nationalPoorMask, h.nationalNearPoorMask, h.nationalAverageMask];
+  if (!(h.assessedMask & bit)) return null;
+  return m[0]! & bit ? 'poor' : m[1]! & bit ? 'near_poor' : m[2]! & bit ? 'average' : 'not_poor';
+}
+
+/**
+ * One page of the list in (ward, household code) order. With a cursor it is a keyset page — a range scan of
+ * households_ward_code_idx from the cursor, as fast on page 200 as on page 1; without one (a bookmarked page number)
+ * it falls back to OFFSET.
+ */
+export async function pageHouseholds(exec: Executor, where: SQL | undefined, start: PageStart, limit: number, round: number | undefined, roundMin: number): Promise<ListedHousehold[]> {
+  const backwards = 'before' in start;
+  const key = 'after' in start ? start.after : 'before' in start ? start.before : null;
+  const keyCondition = key ? sql`(${households.wardCode}, ${households.householdCode}) ${sql.raw(backwards ? '<' : '>')} (${key.wardCode}, ${key.householdCode})` : undefined;
+  const order = backwards ? [desc(households.wardCode), desc(households.householdCode)] : [asc(households.wardCode), asc(households.householdCode)];
+  const rows = await exec
+    .select()
     .from(households)
-    .where(where)
-    .orderBy(asc(households.wardCode), asc(households.householdCode))
-    .limit(page.limit)
-    .offset(page.offset)
-    .as('page_ids');
-  const roundAssessment = alias(assessments, 'round_assessment');
-  const on = and(eq(roundAssessment.householdId, households.id), eq(roundAssessment.round, f.round ?? -1));
-  const [rows, [count]] = await Promise.all([
-    exec
-      .select({ h: households, roundCityCategory: roundAssessment.cityCategory, roundNationalCategory: roundAssessment.nationalCategory })
-      .from(households)
-      .innerJoin(pageIds, eq(pageIds.id, households.id))
-      .leftJoin(roundAssessment, on)
-      .orderBy(asc(households.wardCode), asc(households.householdCode)),
-    exec.select({ n: sql<number>`count(*)::int` }).from(households).where(where),
-  ]);
-  return { rows: rows.map((r) => ({ ...r.h, roundCityCategory: r.roundCityCategory, roundNationalCategory: r.roundNationalCategory })), total: count?.n ?? 0 };
+    .where(and(where, keyCondition))
+    .orderBy(...order)
+    .limit(limit)
+    .offset('offset' in start ? start.offset : 0);
+  if (backwards) rows.reverse();
+  const k = round === undefined ? -1 : round - roundMin;
+  const bit = k >= 0 && k <= MAX_MASK_BIT ? 1 << k : 0;
+  return rows.map((h) => ({ ...h, roundCityCategory: categoryIn(h, 'city', bit), roundNationalCategory: categoryIn(h, 'national', bit) }));
+}
+
+export async function countHouseholds(exec: Executor, where: SQL | undefined): Promise<number> {
+  const [row] = await exec.select({ n: sql<number>`count(*)::int` }).from(households).where(where);
+  return row?.n ?? 0;
 }
 
 /** One household inside the actor's scope (null when missing or outside: the caller answers 404 either way). */

@@ -6,6 +6,7 @@
 import type { ErrorDetail } from '../../errors.ts';
 import type { Area } from '../criteria/types.ts';
 import { cleanText, fold } from '../text.ts';
+import { householdCodeProblem } from '../text-safety.ts';
 
 export type Sex = 'male' | 'female';
 export type HouseholdStatus = 'active' | 'archived';
@@ -35,8 +36,8 @@ export interface HouseholdFields {
 
 /** Citizen ID: 9 digits (old CMND) or 12 digits (CCCD), kept as a string so leading zeros survive. */
 export const ID_NUMBER_PATTERN = /^(\d{9}|\d{12})$/;
-/** Household codes as wards write them: letters, digits, '-', '/', '.', '_' (e.g. "KP3-0123"). */
-export const HOUSEHOLD_CODE_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}\-/._]{0,39}$/u;
+/** Household codes: ASCII letters, digits, '-', '/', '.' (e.g. "KP3-0123"); defined with the other text rules. */
+export { HOUSEHOLD_CODE_PATTERN } from '../text-safety.ts';
 export const MIN_BIRTH_YEAR = 1900;
 
 const idProblem = (path: string): ErrorDetail => ({
@@ -80,9 +81,8 @@ export function normalizeHousehold<T extends Partial<HouseholdFields>>(h: T): T 
 export function householdProblems(h: Partial<HouseholdFields>, currentYear: number, prefix = ''): ErrorDetail[] {
   const p = (path: string) => (prefix ? `${prefix}.${path}` : path);
   const problems: ErrorDetail[] = [];
-  if (h.householdCode !== undefined && !HOUSEHOLD_CODE_PATTERN.test(h.householdCode)) {
-    problems.push({ path: p('householdCode'), code: 'HOUSEHOLD_CODE', message: { vi: 'Mã hộ chỉ gồm chữ, số và - / . _ (tối đa 40 ký tự)', en: 'Household code: letters, digits and - / . _ only (up to 40)' } });
-  }
+  const codeProblem = h.householdCode !== undefined ? householdCodeProblem(h.householdCode) : null;
+  if (codeProblem) problems.push({ path: p('householdCode'), code: codeProblem.code, message: codeProblem.message });
   if (h.headName !== undefined && h.headName === '') {
     problems.push({ path: p('headName'), code: 'string.empty', message: { vi: 'Không được để trống', en: 'must not be empty' } });
   }
@@ -109,4 +109,31 @@ export function searchTextOf(h: Pick<HouseholdFields, 'headName' | 'householdCod
 /** A search query folded the same way, so NFD input and missing accents still match. */
 export function searchQueryOf(q: string): string {
   return fold(q);
+}
+
+// ── List paging (issue 14) ──────────────────────────────────────────────────────────────────────────────────
+/** The sort key of a list row: pages continue after (or before) it. */
+export interface PageKey {
+  wardCode: string;
+  householdCode: string;
+}
+
+/**
+ * The pager's cursor: `n.` (next page: rows after the key) or `p.` (previous page: rows before it) and the key as
+ * base64url JSON. Opaque to the client, which sends it back with the page number it displays.
+ */
+export function encodeCursor(direction: 'next' | 'prev', key: PageKey): string {
+  return `${direction === 'next' ? 'n' : 'p'}.${Buffer.from(JSON.stringify([key.wardCode, key.householdCode])).toString('base64url')}`;
+}
+
+export function decodeCursor(cursor: string): { direction: 'next' | 'prev'; key: PageKey } | null {
+  const m = /^([np])\.([A-Za-z0-9_-]{1,600})$/.exec(cursor);
+  if (!m) return null;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(m[2]!, 'base64url').toString('utf8'));
+    if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string') return null;
+    return { direction: m[1] === 'n' ? 'next' : 'prev', key: { wardCode: v[0], householdCode: v[1] } };
+  } catch {
+    return null;
+  }
 }

@@ -11,12 +11,13 @@ import { inTransaction } from '../../db/tx.ts';
 import { AppError, errors } from '../../errors.ts';
 import { listAuditEvents, type AuditRow } from '../audit/repository.ts';
 import { recordAudit } from '../audit/repository.ts';
+import { bumpDataVersion, readDataVersion, VersionedCache } from '../data-version.ts';
 import { requireWardInScope } from '../scope.ts';
 import * as assessmentsRepo from '../assessments/repository.ts';
 import { putAssessmentFor, reevaluateHousehold } from '../assessments/service.ts';
 import { transitionsFor, type AssessmentInput, type Transition } from '../assessments/rules.ts';
 import * as repo from './repository.ts';
-import { householdProblems, normalizeHousehold, searchTextOf, type ArchiveReason, type HouseholdFields } from './rules.ts';
+import { decodeCursor, encodeCursor, householdProblems, normalizeHousehold, searchQueryOf, searchTextOf, type ArchiveReason, type HouseholdFields } from './rules.ts';
 
 export type HouseholdInput = HouseholdFields;
 export type HouseholdChanges = Partial<Omit<HouseholdFields, 'wardCode'>>;
@@ -63,6 +64,7 @@ export async function createHousehold(ctx: Ctx, input: HouseholdInput): Promise<
   return inTransaction(ctx.db, async (tx) => {
     await requireWardInScope(tx, ctx.actor, value.wardCode);
     const row = await repo.insertHousehold(tx, { ...value, searchText: searchTextOf(value), createdBy: ctx.actor.username, updatedBy: ctx.actor.username });
+    await bumpDataVersion(tx, row.wardCode);
     await recordAudit(tx, ctx, { action: 'create', entity: 'household', entityId: row.id, wardCode: row.wardCode, after: auditView(row) });
     return row;
   }).catch(duplicateCode);
@@ -74,14 +76,17 @@ export async function getHousehold(ctx: Ctx, id: string): Promise<repo.Household
 
 /** PATCH: If-Match required. Area or member changes re-evaluate the stored assessments (same set versions). */
 export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: number | null, changes: HouseholdChanges): Promise<repo.HouseholdRow> {
-  const value = checked(changes);
+  const value = normalizeHousehold(changes);
   return inTransaction(ctx.db, async (tx) => {
     const before = await requireHousehold(tx, ctx, id, true);
     requireVersion(before, expectedVersion, true);
+    // An unchanged household code is not re-checked: codes registered before the ASCII rule stay editable.
+    checked(value.householdCode === before.householdCode ? { ...value, householdCode: undefined } : value);
     if (before.status === 'archived') throw archivedConflict();
     const merged = { ...before, ...value };
     const row = await repo.updateHouseholdRow(tx, id, { ...value, searchText: searchTextOf(merged as HouseholdFields), version: before.version + 1, updatedBy: ctx.actor.username });
     const reclassified = value.area !== undefined || value.members !== undefined ? await reevaluateHousehold(tx, ctx, row) : 0;
+    await bumpDataVersion(tx, row.wardCode);
     await recordAudit(tx, ctx, { action: 'update', entity: 'household', entityId: id, wardCode: row.wardCode, before: auditView(before), after: auditView(row), meta: reclassified ? { reclassified } : null });
     return (await repo.findHousehold(tx, ctx.actor, id))!;
   }).catch(duplicateCode);
@@ -94,6 +99,7 @@ export async function archiveHousehold(ctx: Ctx, id: string, expectedVersion: nu
     requireVersion(before, expectedVersion, true);
     if (before.status === 'archived') throw archivedConflict();
     const row = await repo.updateHouseholdRow(tx, id, { status: 'archived', archivedReason: reason, version: before.version + 1, updatedBy: ctx.actor.username });
+    await bumpDataVersion(tx, row.wardCode);
     await recordAudit(tx, ctx, { action: 'delete', entity: 'household', entityId: id, wardCode: row.wardCode, before: { status: before.status }, after: { status: row.status, archivedReason: reason } });
     return row;
   });
@@ -106,6 +112,7 @@ export async function restoreHousehold(ctx: Ctx, id: string, expectedVersion: nu
     requireVersion(before, expectedVersion, false);
     if (before.status !== 'archived') throw errors.conflict({ vi: 'Hộ không ở trạng thái lưu trữ', en: 'The household is not archived' }, [{ path: 'status', code: 'NOT_ARCHIVED', message: { vi: 'Đang hoạt động', en: 'active' } }]);
     const row = await repo.updateHouseholdRow(tx, id, { status: 'active', archivedReason: null, version: before.version + 1, updatedBy: ctx.actor.username });
+    await bumpDataVersion(tx, row.wardCode);
     await recordAudit(tx, ctx, { action: 'restore', entity: 'household', entityId: id, wardCode: row.wardCode, before: { status: before.status, archivedReason: before.archivedReason }, after: { status: 'active' } });
     return row;
   });
@@ -127,11 +134,56 @@ export async function putAssessment(ctx: Ctx, id: string, round: number, input: 
 export interface ListInput extends repo.HouseholdFilters {
   page: number;
   pageSize: number;
+  /** The pager's cursor (rules.ts encodeCursor); without it the page number is an OFFSET. */
+  cursor?: string;
 }
 
-export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<{ rows: repo.ListedHousehold[]; total: number }> {
-  const { page, pageSize, ...filters } = input;
-  return repo.listHouseholds(ctx.readDb ?? ctx.db, ctx.actor, filters, { limit: pageSize, offset: (page - 1) * pageSize });
+export interface ListPage {
+  rows: repo.ListedHousehold[];
+  total: number;
+  /** Cursors for the pager's next and previous links (null at either end). */
+  nextCursor: string | null;
+  prevCursor: string | null;
+}
+
+/** Exact totals per (scope, filters), valid while the data version of the filtered wards stays the same. */
+const totals = new VersionedCache<number>(2000);
+
+function scopeKey(ctx: Ctx): string {
+  const a = ctx.actor;
+  return a.role === 'ward' ? `ward:${a.wardCode}` : a.role === 'district' ? `district:${a.districtCode}` : 'admin';
+}
+
+/**
+ * A page of the list and its exact total. The total is the expensive part (it counts every matching household), so
+ * it is cached against the data version of the wards it covers (server/domain/data-version.ts): any write to those
+ * wards commits a new version, and the next request counts again.
+ */
+export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<ListPage> {
+  const { page, pageSize, cursor, ...filters } = input;
+  const { roundMin } = ctx.config;
+  const where = repo.householdListConditions(ctx.actor, filters, roundMin);
+  const c = cursor ? decodeCursor(cursor) : null;
+  const start: repo.PageStart = c ? (c.direction === 'next' ? { after: c.key } : { before: c.key }) : { offset: (page - 1) * pageSize };
+  const wards = filters.ward ? [filters.ward] : ctx.actor.role === 'ward' && ctx.actor.wardCode ? [ctx.actor.wardCode] : null;
+  const key = JSON.stringify([scopeKey(ctx), filters.ward ?? null, filters.status ?? 'active', filters.q ? searchQueryOf(filters.q) : '', filters.round ?? null, filters.standard ?? null, filters.category ?? null]);
+  // The replica when there is one (issue 16): rows, version and count from the same database, so a cached total
+  // always matches the data it was counted on.
+  const read = ctx.readDb ?? ctx.db;
+  const [rows, version] = await Promise.all([repo.pageHouseholds(read, where, start, pageSize, filters.round, roundMin), readDataVersion(read, wards)]);
+  let total = totals.get(key, version);
+  if (total === undefined) {
+    total = await repo.countHouseholds(read, where);
+    totals.set(key, version, total);
+  }
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  return {
+    rows,
+    total,
+    nextCursor: last && page * pageSize < total ? encodeCursor('next', last) : null,
+    prevCursor: first && page > 1 ? encodeCursor('prev', first) : null,
+  };
 }
 
 type ListName = 'poor' | 'nearPoor';

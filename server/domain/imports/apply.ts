@@ -9,6 +9,7 @@ import type { Ctx } from '../../context.ts';
 import type { Executor, Tx } from '../../db/client.ts';
 import { inTransaction } from '../../db/tx.ts';
 import { recordAuditMany, type AuditEvent } from '../audit/repository.ts';
+import { bumpDataVersion } from '../data-version.ts';
 import { evaluateAssessment, listMasks } from '../assessments/rules.ts';
 import { loadCriteriaResolver } from '../criteria/service.ts';
 import { searchTextOf, type Member } from '../households/rules.ts';
@@ -107,6 +108,7 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
   // Dry runs write nothing, so households that would be created or changed are remembered for the second pass.
   const pending = new Map<string, Known>();
   const touched = new Set<string>();
+  const wards = new Set<string>();
 
   // Pass 1 — households: only each household's final row carries its fields.
   for await (const batch of source.batches()) {
@@ -116,6 +118,7 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
     const updates: (bulk.HouseholdWrite & { id: string })[] = [];
     const events: AuditEvent[] = [];
     for (const r of finals) {
+      wards.add(r.wardCode);
       const ex = existing.get(householdKey(r));
       const members = r.members ?? ex?.members ?? [];
       const next = householdFields(r, members);
@@ -208,5 +211,7 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
     for (const row of await bulk.categoriesOf(exec, slice)) byHousehold.get(row.householdId)!.push(row);
     await bulk.updateMasks(exec, [...byHousehold].map(([id, rows]) => ({ id, ...listMasks(rows, ctx.config.roundMin) })));
   }
+  // Reports and household counts of these wards are cached against the data version (server/domain/data-version.ts).
+  if (write) await bumpDataVersion(exec, [...wards]);
   return out;
 }

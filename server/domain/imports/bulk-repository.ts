@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
 import type { Category, IncomePer } from '../criteria/types.ts';
 import type { Member } from '../households/rules.ts';
+import type { ListMasks } from '../assessments/rules.ts';
 
 const p = (values: unknown[]) => sql.param(values);
 /** One JSON parameter holding every row of the batch. */
@@ -165,12 +166,16 @@ export async function categoriesOf(exec: Executor, householdIds: string[]): Prom
   );
 }
 
-export async function updateMasks(exec: Executor, rows: { id: string; cityPoorMask: number; cityNearPoorMask: number; nationalPoorMask: number; nationalNearPoorMask: number }[]): Promise<void> {
+export async function updateMasks(exec: Executor, rows: ({ id: string } & ListMasks)[]): Promise<void> {
   if (rows.length === 0) return;
+  const col = (k: keyof ListMasks) => p(rows.map((r) => r[k]));
   await exec.execute(
-    sql`update households h set city_poor_mask = u.cp, city_near_poor_mask = u.cn, national_poor_mask = u.np, national_near_poor_mask = u.nn
-        from unnest(${p(rows.map((r) => r.id))}::uuid[], ${p(rows.map((r) => r.cityPoorMask))}::int[], ${p(rows.map((r) => r.cityNearPoorMask))}::int[],
-                    ${p(rows.map((r) => r.nationalPoorMask))}::int[], ${p(rows.map((r) => r.nationalNearPoorMask))}::int[]) as u(id, cp, cn, np, nn)
-        where h.id = u.id and (h.city_poor_mask, h.city_near_poor_mask, h.national_poor_mask, h.national_near_poor_mask) is distinct from (u.cp, u.cn, u.np, u.nn)`,
+    sql`update households h set city_poor_mask = u.cp, city_near_poor_mask = u.cn, national_poor_mask = u.np, national_near_poor_mask = u.nn,
+               assessed_mask = u.am, city_average_mask = u.ca, national_average_mask = u.na
+        from unnest(${p(rows.map((r) => r.id))}::uuid[], ${col('cityPoorMask')}::int[], ${col('cityNearPoorMask')}::int[], ${col('nationalPoorMask')}::int[],
+                    ${col('nationalNearPoorMask')}::int[], ${col('assessedMask')}::int[], ${col('cityAverageMask')}::int[], ${col('nationalAverageMask')}::int[])
+             as u(id, cp, cn, np, nn, am, ca, na)
+        where h.id = u.id and (h.city_poor_mask, h.city_near_poor_mask, h.national_poor_mask, h.national_near_poor_mask, h.assessed_mask, h.city_average_mask, h.national_average_mask)
+              is distinct from (u.cp, u.cn, u.np, u.nn, u.am, u.ca, u.na)`,
   );
 }

@@ -27,6 +27,7 @@ export const failures = {
   tooManyRows: (max: number) => f('TOO_MANY_ROWS', `Bảng tính có quá nhiều dòng (tối đa ${max.toLocaleString('vi-VN')}); hãy chia thành nhiều tệp`, `The workbook has too many rows (at most ${max}); split it into several files`),
   unsafeValidation: () =>
     f('UNSAFE_DATA_VALIDATION', 'Bảng tính có ràng buộc dữ liệu (danh sách chọn) áp cho cả cột; hãy giới hạn theo số dòng thực tế', 'The workbook has data validation on whole columns; limit it to the rows in use'),
+  misplacedSheet: () => f('ZIP_MISPLACED_SHEET', 'Tệp có trang tính nằm sai chỗ trong gói .xlsx (tệp bị sửa tay hoặc hỏng); hãy mở bằng Excel và lưu lại', 'The file has a worksheet in the wrong place inside the .xlsx package (edited by hand or damaged); open it in Excel and save it again'),
   noHouseholdSheet: () => f('NO_HOUSEHOLD_SHEET', 'Không tìm thấy trang "Hộ" có dòng tiêu đề (trong 10 dòng đầu) gồm ít nhất cột "Mã hộ"', 'No "Hộ" sheet with a header row (within the first 10 rows) containing at least "Mã hộ"'),
   missingColumns: (labels: string[]) => f('MISSING_COLUMNS', `Thiếu cột: ${labels.join(', ')}`, `Missing columns: ${labels.join(', ')}`),
   outOfMemory: (mb: number) => f('PARSE_OUT_OF_MEMORY', `Đọc tệp vượt giới hạn bộ nhớ ${mb} MB; hãy chia thành nhiều tệp`, `Reading the file exceeded the ${mb} MB memory limit; split it into several files`),

@@ -12,6 +12,7 @@ import {
 } from './columns.ts';
 import { failures, ImportFailureError } from './failures.ts';
 import { NdjsonWriter, readNdjson } from './files.ts';
+import { householdErrors } from './household-errors.ts';
 import { msg, parseCells, validateHouseholdRow, validateMemberRow, type RowContext, type SheetRow } from './row-rules.ts';
 import { householdKey, type ImportError, type ImportRow } from './types.ts';
 import { displayOf, rawOf, type Raw } from './values.ts';
@@ -82,6 +83,7 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
   const seenKeys = new Set<string>();
   const lastValidIndex = new Map<string, number>();
   const householdsSeen = new Set<string>();
+  const invalidHouseholds = new Set<string>();
   const members = new Map<string, { list: Member[]; invalid: boolean; rows: { sheet: string; row: number }[] }>();
   let householdSheets = 0;
   let processed = 0;
@@ -114,7 +116,9 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
         const key = householdKey({ wardCode: String(values.ward_code ?? ''), householdCode: String(values.household_code ?? '') });
         const entry = members.get(key) ?? { list: [], invalid: false, rows: [] };
         entry.rows.push({ sheet, row: r.row });
-        if (m) entry.list.push(m.member);
+        // A member row is valid only without any error: a cell that failed to parse (a bad birth year) leaves
+        // validateMemberRow nothing new to report, yet the member must not be written without it (issue 13 item 8).
+        if (m && errs.length === 0) entry.list.push(m.member);
         else entry.invalid = true;
         members.set(key, entry);
       } else {
@@ -130,6 +134,10 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
         }
         if (row) householdsSeen.add(householdKey(row));
         else if (values.household_code != null) householdsSeen.add(householdKey({ wardCode: String(values.ward_code ?? ''), householdCode: String(values.household_code) }));
+        // Any problem but a repeat of an earlier row makes the whole household invalid (its other rows too).
+        if (values.household_code != null && errs.some((e) => e.code !== 'DUPLICATE_IN_FILE')) {
+          invalidHouseholds.add(row ? householdKey(row) : householdKey({ wardCode: String(values.ward_code ?? ''), householdCode: String(values.household_code) }));
+        }
         if (row && errs.length === 0) {
           lastValidIndex.set(householdKey(row), rowsOut.count);
           await rowsOut.write(row);
@@ -195,18 +203,22 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
     await emitErrors(entry.rows.map((p) => ({ ...p, column: null, col: null, code: 'MEMBER_WITHOUT_HOUSEHOLD', value: null, message: msg('Không có hộ tương ứng trong trang "Hộ"', 'No matching household on the "Hộ" sheet') })));
   }
 
-  // Second pass: mark each household's last valid row, attach its members (or refuse it when a member row failed).
+  // Second pass: a household is written only when its rows and all its member rows are valid (issue 13 item 8);
+  // mark each household's last valid row and attach its members.
   const out = new NdjsonWriter(job.rowsFile);
   let index = 0;
   for await (const row of readNdjson<ImportRow>(tmpRows)) {
     const key = householdKey(row);
     const m = members.get(key);
-    if (m?.invalid) {
+    const at = { sheet: row.sheet ?? 'Hộ', row: row.sheetRow ?? 0, column: null, col: null, value: row.householdCode };
+    if (m?.invalid || invalidHouseholds.has(key)) {
       result.valid--;
       result.invalid++;
-      await emitErrors([{ sheet: row.sheet ?? 'Hộ', row: row.sheetRow ?? 0, column: null, col: null, code: 'MEMBERS_INVALID', value: row.householdCode, message: msg('Trang "Nhân khẩu" có dòng lỗi của hộ này', 'The "Nhân khẩu" sheet has invalid rows for this household') }]);
+      await emitErrors([m?.invalid ? householdErrors.membersInvalid(at, m.rows) : householdErrors.otherRowInvalid(at)]);
     } else {
       const final = lastValidIndex.get(key) === index;
+      const declared = row.facts.membersCount;
+      if (final && m && declared !== undefined && declared !== m.list.length) await emitErrors([householdErrors.membersCountMismatch(at, declared, m.list.length)]);
       await out.write({ ...row, final, ...(final && m ? { members: m.list } : {}) });
     }
     index++;

@@ -3,11 +3,13 @@
  * the cells of the row and what it knows about wards, scope and indicators. Every row goes through joi (shapes and
  * ranges) and the household rules shared with the API (households/rules.ts).
  */
-import Joi from 'joi';
+import type { ObjectSchema, ValidationError } from 'joi';
+import { Joi } from '../joi.ts';
 import type { Message } from '../../errors.ts';
 import { joiDetails } from '../../http/validate.ts';
-import { HOUSEHOLD_CODE_PATTERN, householdProblems, normalizeHousehold, type Member } from '../households/rules.ts';
+import { householdProblems, normalizeHousehold, type Member } from '../households/rules.ts';
 import { fold } from '../text.ts';
+import { TEXT_MESSAGES } from '../text-safety.ts';
 import { indicatorKey, type IndicatorColumn } from './columns.ts';
 import type { ImportError, ImportRow } from './types.ts';
 import { FORMULA_WITHOUT_VALUE, displayOf, parseArea, parseCode, parseDate, parseIdNumber, parseInteger, parseNumber, parseSex, parseText, parseYesNo, type Parsed, type Raw } from './values.ts';
@@ -92,7 +94,7 @@ export function parseCells(r: SheetRow, map: ColumnMap, errors: ImportError[]): 
   return blank ? null : values;
 }
 
-const schemas = new WeakMap<RowContext, Joi.ObjectSchema>();
+const schemas = new WeakMap<RowContext, ObjectSchema>();
 /** joi schema of a household row; built once per context (building it per row costs more than validating). */
 const householdSchema = (ctx: RowContext) => {
   let s = schemas.get(ctx);
@@ -103,10 +105,10 @@ const householdSchema = (ctx: RowContext) => {
 const householdRowSchema = (ctx: RowContext) =>
   Joi.object({
     wardCode: Joi.string().max(20).required(),
-    householdCode: Joi.string().pattern(HOUSEHOLD_CODE_PATTERN, 'household code').required(),
-    headName: Joi.string().max(200).required(),
+    householdCode: Joi.string().householdCode().required(),
+    headName: Joi.string().max(200).identityText().required(),
     headIdNumber: Joi.string().pattern(/^(\d{9}|\d{12})$/).allow(null),
-    address: Joi.string().max(500).allow(''),
+    address: Joi.string().max(500).identityText().allow(''),
     area: Joi.string().valid('urban', 'rural').required(),
     membersCount: Joi.number().integer().min(1).max(100).required(),
     round: Joi.number().integer().min(ctx.roundMin).max(ctx.roundMax).required(),
@@ -144,14 +146,14 @@ export function columnOf(map: ColumnMap, field: string): { col: number | null; c
 }
 
 /** joi problems → row errors on their columns, skipping fields whose cell already failed to parse. */
-export function joiErrors(error: Joi.ValidationError | undefined, r: SheetRow, map: ColumnMap, values: Record<string, unknown>, errors: ImportError[]): void {
+export function joiErrors(error: ValidationError | undefined, r: SheetRow, map: ColumnMap, values: Record<string, unknown>, errors: ImportError[]): void {
   if (!error) return;
   const failedCols = new Set(errors.filter((e) => e.row === r.row && e.sheet === r.sheet).map((e) => e.col));
   for (const d of joiDetails(error)) {
     const field = d.path.split('.')[0]!;
     const { col, column } = columnOf(map, field);
     if (col !== null && failedCols.has(col)) continue;
-    const code = field === 'round' && /number\.(min|max)/.test(d.code ?? '') ? 'ROUND_OUT_OF_RANGE' : d.code === 'any.required' ? 'REQUIRED' : 'INVALID_VALUE';
+    const code = field === 'round' && /number\.(min|max)/.test(d.code ?? '') ? 'ROUND_OUT_OF_RANGE' : d.code === 'any.required' ? 'REQUIRED' : d.code && d.code in TEXT_MESSAGES ? d.code : 'INVALID_VALUE';
     const value = (FIELD_COLUMN[field] ?? [field]).map((k) => values[k]).find((v) => v !== undefined && v !== null);
     errors.push({ sheet: r.sheet, row: r.row, column, col, code, value: value === undefined ? null : String(value), message: d.message });
   }
@@ -237,10 +239,10 @@ export function validateHouseholdRow(ctx: RowContext, r: SheetRow, map: ColumnMa
 }
 
 const memberSchema = Joi.object({
-  name: Joi.string().max(200).required(),
+  name: Joi.string().max(200).identityText().required(),
   birthYear: Joi.number().integer().required(),
   sex: Joi.string().valid('male', 'female').required(),
-  relation: Joi.string().max(100).allow(''),
+  relation: Joi.string().max(100).identityText().allow(''),
   idNumber: Joi.string().allow(null),
   hasHealthInsurance: Joi.boolean().required(),
   inSchool: Joi.boolean().required(),

@@ -19,7 +19,9 @@ export interface RunOptions {
   onProgress?: (processedRows: number, totalRows: number | null) => void;
 }
 
-const WORKER = fileURLToPath(new URL('./parse-worker.ts', import.meta.url));
+// Compiled by `npm start` (dist/server), the worker is JavaScript beside this file; from the sources it needs tsx.
+const COMPILED = import.meta.url.endsWith('.js');
+const WORKER = fileURLToPath(new URL(COMPILED ? './parse-worker.js' : './parse-worker.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 const children = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -44,7 +46,7 @@ function runInChild<T>(job: ChildJob, opts: RunOptions): Promise<ChildOutcome<T>
   installExitHook();
   return new Promise((resolve) => {
     const child = fork(WORKER, [], {
-      execArgv: ['--import', TSX, `--max-old-space-size=${opts.memoryMb}`],
+      execArgv: [...(COMPILED ? [] : ['--import', TSX]), `--max-old-space-size=${opts.memoryMb}`],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });

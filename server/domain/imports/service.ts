@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Ctx } from '../../context.ts';
 import { inTransaction } from '../../db/tx.ts';
-import { AppError, errors } from '../../errors.ts';
+import { AppError, errors, loggableError } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { cleanText } from '../text.ts';
 import { applyRowsWith, type RowSource } from './apply.ts';
@@ -165,7 +165,7 @@ async function runCommit(ctx: Ctx, id: string, validated: ImportSummary, instanc
     if (changed >= STATISTICS_REFRESH_ROWS) await refreshStatistics(ctx.db).catch(() => {});
   } catch (err) {
     if (err instanceof NotOurJob) return;
-    ctx.logger.error({ importId: id, err: { message: (err as Error)?.message, code: (err as AppError)?.code } }, 'import commit failed');
+    ctx.logger.error({ importId: id, err: loggableError(err) }, 'import commit failed');
     await jobs.fail(id, 'committing', {
       code: 'COMMIT_FAILED',
       message: m('Ghi dữ liệu thất bại; sổ hộ không thay đổi. Hãy tải tệp lên lại', 'Writing failed; the registry is unchanged. Upload the file again'),

@@ -17,6 +17,8 @@ export interface ImportError {
   code: string;
   value: string | null;
   message: Message;
+  /** 'warning': reported, but the row stays valid (e.g. MEMBERS_COUNT_MISMATCH). Absent: an error. */
+  severity?: 'warning';
 }
 
 /**

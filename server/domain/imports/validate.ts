@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Ctx } from '../../context.ts';
 import { inTransaction } from '../../db/tx.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, loggableError } from '../../errors.ts';
 import { wardInScope } from '../scope.ts';
 import { listWards } from '../units/repository.ts';
 import { applyRows, type RowSource } from './apply.ts';
@@ -78,7 +78,8 @@ export async function validateImport(ctx: Ctx, record: repo.ImportRecord, instan
     );
     await progressWrite;
     if (!outcome.ok) {
-      if (outcome.detail) ctx.logger.warn({ importId: id, code: outcome.failure.code, detail: outcome.detail }, 'import parse failed');
+      // The parser's detail text may quote cells of the file: only the failure code is logged.
+      if (outcome.detail) ctx.logger.warn({ importId: id, code: outcome.failure.code }, 'import parse failed');
       return await jobs.fail(id, 'parsing', outcome.failure);
     }
     const r = outcome.result;
@@ -106,7 +107,7 @@ export async function validateImport(ctx: Ctx, record: repo.ImportRecord, instan
     });
   } catch (err) {
     if (err instanceof NotOurJob) return void ctx.logger.info({ importId: id }, 'import no longer ours (discarded or taken over)');
-    ctx.logger.error({ importId: id, err: { message: (err as Error)?.message } }, 'import validation failed');
+    ctx.logger.error({ importId: id, err: loggableError(err) }, 'import validation failed');
     await jobs.fail(id, 'parsing', err instanceof AppError ? { code: err.code, message: err.messages } : failures.parserCrashed()).catch(() => {});
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

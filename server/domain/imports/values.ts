@@ -6,6 +6,7 @@
 import type { Message } from '../../errors.ts';
 import { cleanText, fold } from '../text.ts';
 import { restoreNeutralised } from '../xlsx-text.ts';
+import { TEXT_MESSAGES, isLegacyEncoded, plainTextProblem } from '../text-safety.ts';
 
 /** What a cell holds once exceljs' rich text, hyperlinks and formulas are reduced to a plain value. */
 export type Raw = string | number | boolean | Date | null;
@@ -49,24 +50,13 @@ export function displayOf(raw: Raw): string {
 
 export const FORMULA_WITHOUT_VALUE = 'FORMULA_WITHOUT_VALUE';
 
-/**
- * Latin-1 characters that never occur in Vietnamese written in Unicode (which uses only À Á Â Ã È É Ê Ì Í Ò Ó Ô Õ
- * Ù Ú Ý and their lower case from that block) but fill text typed in the legacy TCVN3 (ABC) and VNI fonts, e.g.
- * "Lª V¨n" or "Nguyeãn Vaên Tröôøng". Such names would be stored garbled, so the row is refused instead.
- */
-const LEGACY_FONT_CHARS = /[\u00A1-\u00BF\u00C4-\u00C7\u00CB\u00CE-\u00D1\u00D6-\u00D8\u00DB\u00DC\u00DE\u00DF\u00E4-\u00E7\u00EB\u00EE-\u00F1\u00F6-\u00F8\u00FB\u00FC\u00FE\u00FF]/;
-
 export function parseText(raw: Raw): Parsed<string | null> {
   if (raw === null) return ok(null);
   if (raw instanceof Date) return ok(raw.toISOString().slice(0, 10));
   const text = String(raw);
-  if (LEGACY_FONT_CHARS.test(text)) {
-    return bad(
-      'LEGACY_ENCODING',
-      'Chữ được gõ bằng bảng mã cũ (TCVN3/VNI); hãy chuyển sang Unicode (ví dụ bằng Unikey) rồi tải lên lại',
-      'Text typed in a legacy Vietnamese encoding (TCVN3/VNI); convert it to Unicode (e.g. with Unikey) and upload again',
-    );
-  }
+  // The API's rules (text-safety.ts): control/invisible characters, then text typed in a legacy font.
+  const problem = plainTextProblem(text) ?? (isLegacyEncoded(text) ? { code: 'LEGACY_ENCODING' as const, message: TEXT_MESSAGES.LEGACY_ENCODING } : null);
+  if (problem) return { ok: false, code: problem.code, message: problem.message };
   return ok(text);
 }
 

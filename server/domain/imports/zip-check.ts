@@ -29,6 +29,13 @@ export interface ZipReport {
 }
 
 const SHEET = /^xl\/worksheets\/[^/]+\.xml$/;
+/**
+ * What exceljs' streaming reader takes for a worksheet (workbook-reader.js: an unanchored match, so
+ * "x/xl/worksheets/sheet1.xml" or "xl/worksheets/sheet1.xml.bak" are read too). Such entries outside the place a
+ * worksheet belongs are refused, and every entry exceljs may read is scanned (issue 13 item 7).
+ */
+const EXCELJS_SHEET = /xl\/worksheets\/sheet\d+[.]xml/;
+const WORKSHEET_LIKE = /(^|\/)worksheets\/[^/]*\.xml/i;
 const MAX_ROW_NUMBER = 1_048_576;
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
@@ -118,12 +125,14 @@ export async function checkXlsxZip(file: string, limits: ZipLimits): Promise<Zip
       report.entries++;
       if (entry.fileName === 'xl/workbook.xml') sawWorkbook = true;
       if (entry.fileName.endsWith('/')) return zip.readEntry();
+      const sheetLike = EXCELJS_SHEET.test(entry.fileName) || WORKSHEET_LIKE.test(entry.fileName);
+      if (sheetLike && !SHEET.test(entry.fileName)) return fail(new ImportFailureError(failures.misplacedSheet()));
       if (report.uncompressedBytes + entry.uncompressedSize > limits.maxUncompressedBytes) {
         return fail(new ImportFailureError(failures.tooLarge(Math.round(limits.maxUncompressedBytes / 1048576))));
       }
       zip.openReadStream(entry, (err, stream) => {
         if (err || !stream) return fail(err);
-        const scanner = SHEET.test(entry.fileName) ? new SheetScanner(limits) : null;
+        const scanner = sheetLike ? new SheetScanner(limits) : null;
         let inflated = 0;
         stream.on('data', (chunk: Buffer) => {
           inflated += chunk.length;

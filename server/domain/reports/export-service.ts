@@ -40,6 +40,16 @@ export async function prepareRatesExport(ctx: Ctx, q: { round: number; standard:
 const EXPORT_PAGE = 1000;
 
 /**
+ * Named by content, as officers file them: ho-ngheo-2017.xlsx, ho-can-ngheo-2017.xlsx (+ ward code, + "-qg" for the
+ * national standard); any other filter gives ho-gia-dinh[-ward][-round].xlsx.
+ */
+export function householdsFileName(f: Pick<HouseholdFilters, 'ward' | 'round' | 'category' | 'standard'>): string {
+  const list = f.category === 'poor' ? 'ho-ngheo' : f.category === 'near_poor' ? 'ho-can-ngheo' : 'ho-gia-dinh';
+  const national = f.category && f.standard === 'national' ? '-qg' : '';
+  return `${list}${f.ward ? `-${f.ward}` : ''}${f.round ? `-${f.round}` : ''}${national}.xlsx`;
+}
+
+/**
  * households.xlsx with the same filters as GET /api/households (helper B's householdListConditions: scope, ward,
  * status, search text, round and category). A ward outside the scope is 404, as in the list.
  */
@@ -52,7 +62,7 @@ export async function prepareHouseholdsExport(ctx: Ctx, filters: HouseholdFilter
     : ctx.actor.role === 'admin'
       ? await listWards(read)
       : await wardsInScope(read, ctx.actor, ctx.config.districtCode);
-  const where = householdListConditions(ctx.actor, filters);
+  const where = householdListConditions(ctx.actor, filters, ctx.config.roundMin);
   const { indicators } = await indicatorColumns(read, ctx.config);
   await recordAudit(ctx.db, ctx, {
     action: 'export',
@@ -62,7 +72,7 @@ export async function prepareHouseholdsExport(ctx: Ctx, filters: HouseholdFilter
     meta: { format: 'xlsx', ward: filters.ward ?? null, round: filters.round ?? null, standard: filters.standard ?? null, category: filters.category ?? null, status: filters.status ?? 'active', search: Boolean(filters.q) },
   });
   return {
-    fileName: `ho-gia-dinh${filters.ward ? `-${filters.ward}` : ''}${filters.round ? `-${filters.round}` : ''}.xlsx`,
+    fileName: householdsFileName(filters),
     write: async (out) => {
       await writeHouseholdsWorkbook(wards, indicators, (page) => pageHouseholdsForExport(read, where, { ...page, round: filters.round, limit: EXPORT_PAGE }), out);
     },

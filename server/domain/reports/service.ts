@@ -4,7 +4,9 @@
  * Scope: admin and district users get every ward of the district plus a district total row; a ward user gets its
  * own ward only and `total: null` (a district total would disclose the other wards' figures).
  */
+import crypto from 'node:crypto';
 import { readerOf, type Ctx } from '../../context.ts';
+import { readDataVersion, VersionedCache } from '../data-version.ts';
 import { wardsInScope } from '../scope.ts';
 import { findDistrict } from '../units/repository.ts';
 import { listWardTotals } from '../units/totals-repository.ts';
@@ -70,12 +72,49 @@ async function computeRounds(ctx: ReportCtx, standard: Standard, from: number, t
   return { scope, district: { code: districtCode, name: district?.name ?? districtCode }, rounds };
 }
 
-export async function ratesReport(ctx: ReportCtx, q: { round: number; standard: Standard }): Promise<RatesReport> {
-  const r = await computeRounds(readerOf(ctx), q.standard, q.round, q.round);
-  return { round: q.round, standard: q.standard, scope: r.scope, district: r.district, rows: r.rounds[0]!.rows, total: r.rounds[0]!.total };
+/**
+ * Which data a report is made of, and at which version (server/domain/data-version.ts): the cache key and the ETag.
+ * Read before the report is computed, so a commit that lands in between can only make the cached body newer than
+ * its version, never older; the next request reads the newer version and recomputes.
+ */
+export interface ReportTag {
+  key: string;
+  version: number;
+  etag: string;
 }
 
-export async function trendReport(ctx: ReportCtx, q: { from: number; to: number; standard: Standard }): Promise<TrendReport> {
-  const r = await computeRounds(readerOf(ctx), q.standard, q.from, q.to);
-  return { standard: q.standard, from: q.from, to: q.to, scope: r.scope, district: r.district, rounds: r.rounds };
+const reports = new VersionedCache<RatesReport | TrendReport>(500);
+
+export async function reportTag(ctx: ReportCtx, kind: 'rates' | 'trend', q: Record<string, unknown>): Promise<ReportTag> {
+  const a = ctx.actor;
+  const wards = a.role === 'ward' && a.wardCode ? [a.wardCode] : null;
+  const scope = `${a.role}:${a.role === 'ward' ? a.wardCode : (a.districtCode ?? ctx.config.districtCode)}`;
+  const key = `${kind}|${scope}|${JSON.stringify(q)}`;
+  // Read where the report will be read (the replica, issue 16): the version matches the data it tags.
+  const version = await readDataVersion(readerOf(ctx).db, wards);
+  const hash = crypto.createHash('sha256').update(key).digest('base64url').slice(0, 16);
+  return { key, version, etag: `W/"${kind}-${hash}-${version}"` };
+}
+
+async function cached<T extends RatesReport | TrendReport>(tag: ReportTag | undefined, compute: () => Promise<T>): Promise<T> {
+  const hit = tag ? (reports.get(tag.key, tag.version) as T | undefined) : undefined;
+  if (hit) return hit;
+  const value = await compute();
+  if (tag) reports.set(tag.key, tag.version, value);
+  return value;
+}
+
+/** The rates report; with a tag (reportTag) it is served from the cache while the data version stays the same. */
+export async function ratesReport(ctx: ReportCtx, q: { round: number; standard: Standard }, tag?: ReportTag): Promise<RatesReport> {
+  return cached(tag, async () => {
+    const r = await computeRounds(readerOf(ctx), q.standard, q.round, q.round);
+    return { round: q.round, standard: q.standard, scope: r.scope, district: r.district, rows: r.rounds[0]!.rows, total: r.rounds[0]!.total };
+  });
+}
+
+export async function trendReport(ctx: ReportCtx, q: { from: number; to: number; standard: Standard }, tag?: ReportTag): Promise<TrendReport> {
+  return cached(tag, async () => {
+    const r = await computeRounds(readerOf(ctx), q.standard, q.from, q.to);
+    return { standard: q.standard, from: q.from, to: q.to, scope: r.scope, district: r.district, rounds: r.rounds };
+  });
 }

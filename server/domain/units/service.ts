@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.ts';
 import { inTransaction } from '../../db/tx.ts';
 import { errors, type ErrorDetail } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
+import { bumpDataVersion } from '../data-version.ts';
 import type { Ctx } from '../../context.ts';
 import { findWardInCatalogue, hcmcCatalogue } from './catalogue.ts';
 import * as repo from './repository.ts';
@@ -69,6 +70,8 @@ export async function importUnitsGeoJson(db: Db, who: Who, geojson: unknown): Pr
       const outcome = await repo.upsertWard(tx, input.ward);
       result[outcome]++;
       if (outcome !== 'unchanged') {
+        // Ward names and the list of wards are in every report: district-wide.
+        await bumpDataVersion(tx);
         await recordAudit(tx, who, { action: outcome === 'created' ? 'create' : 'update', entity: 'ward', entityId: input.ward.code, wardCode: input.ward.code, after: { name: input.ward.name, boundary: input.ward.boundary } });
       }
     }
@@ -90,6 +93,7 @@ export async function importHcmcCatalogue(db: Db): Promise<number> {
         n++;
       }
     }
+    await bumpDataVersion(tx);
     return n;
   });
 }

@@ -7,7 +7,8 @@ import { inTransaction } from '../../db/tx.ts';
 import { errors, type ErrorDetail } from '../../errors.ts';
 import { checkRound as checkAssessmentRound } from '../assessments/service.ts';
 import { recordAudit } from '../audit/repository.ts';
-import { requireWardInScope, wardsInScope } from '../scope.ts';
+import { bumpDataVersion } from '../data-version.ts';
+import { requireWardInScope, wardInScope, wardsInScope } from '../scope.ts';
 import * as unitsRepo from './repository.ts';
 import * as repo from './totals-repository.ts';
 
@@ -31,6 +32,7 @@ export async function setWardTotal(ctx: TotalsCtx, wardCode: string, round: numb
     const before = await repo.findWardTotal(tx, ward.code, round);
     if (before?.households === households) return;
     await repo.upsertWardTotal(tx, { wardCode: ward.code, round, households }, ctx.actor.username);
+    await bumpDataVersion(tx, ward.code);
     await recordAudit(tx, ctx, {
       action: before ? 'update' : 'create',
       entity: 'ward_total',
@@ -71,7 +73,8 @@ export async function importWardTotals(ctx: TotalsCtx, round: number, rows: Tota
   const seen = new Set<string>();
   for (const r of rows) {
     const ward = await unitsRepo.findWard(ctx.db, r.wardCode);
-    if (!ward) problems.push({ path: `row ${r.row}`, code: 'UNKNOWN_WARD', message: { vi: `Không có phường mã ${r.wardCode}`, en: `No ward with code ${r.wardCode}` }, value: r.wardCode });
+    // Outside the actor's district reads as unknown, like every out-of-scope object (no existence leak).
+    if (!ward || !wardInScope(ctx.actor, ward)) problems.push({ path: `row ${r.row}`, code: 'UNKNOWN_WARD', message: { vi: `Không có phường mã ${r.wardCode}`, en: `No ward with code ${r.wardCode}` }, value: r.wardCode });
     if (seen.has(r.wardCode)) problems.push({ path: `row ${r.row}`, code: 'DUPLICATE_WARD', message: { vi: 'Mã phường bị lặp', en: 'The ward code appears twice' }, value: r.wardCode });
     seen.add(r.wardCode);
   }
@@ -85,6 +88,7 @@ export async function importWardTotals(ctx: TotalsCtx, round: number, rows: Tota
         continue;
       }
       await repo.upsertWardTotal(tx, { wardCode: r.wardCode, round, households: r.households }, ctx.actor.username);
+      await bumpDataVersion(tx, r.wardCode);
       await recordAudit(tx, ctx, {
         action: before ? 'update' : 'create',
         entity: 'ward_total',

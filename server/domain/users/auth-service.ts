@@ -31,8 +31,11 @@ const invalidCredentials = () =>
     en: 'Wrong username or password',
   });
 
-/** Checks a username and password; audits failures (without the password). Same work for unknown users. */
-export async function checkCredentials(deps: AuthDeps, username: string, password: string, requestId: string): Promise<repo.UserRow> {
+/**
+ * Checks a username and password; audits failures (without the password, with the client address so an officer can
+ * see where guesses came from). Same work for unknown users.
+ */
+export async function checkCredentials(deps: AuthDeps, username: string, password: string, requestId: string, client: string | null = null): Promise<repo.UserRow> {
   const user = await repo.findUserByUsername(deps.db, username);
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok || user.disabled) {
@@ -40,7 +43,7 @@ export async function checkCredentials(deps: AuthDeps, username: string, passwor
       action: 'login_failed',
       entity: 'user',
       entityId: user?.id ?? null,
-      meta: { reason: !user ? 'unknown_user' : user.disabled && ok ? 'disabled' : 'wrong_password' },
+      meta: { reason: !user ? 'unknown_user' : user.disabled && ok ? 'disabled' : 'wrong_password', client },
     });
     throw invalidCredentials();
   }
@@ -85,8 +88,9 @@ export async function resolveSession(deps: AuthDeps, token: string, kind: 'sessi
   if (!found || found.session.kind !== kind) throw errors.unauthenticated();
   const { session, user } = found;
   const now = new Date();
-  const idleMs = deps.config.sessionIdleMinutes * 60_000;
-  const idleExpired = kind === 'session' && now.getTime() - session.lastSeenAt.getTime() > idleMs;
+  // Browser sessions idle out after minutes; an API token left unused for TOKEN_IDLE_DAYS stops working too.
+  const idleMs = kind === 'session' ? deps.config.sessionIdleMinutes * 60_000 : deps.config.tokenIdleDays * 86_400_000;
+  const idleExpired = now.getTime() - session.lastSeenAt.getTime() > idleMs;
   if (user.disabled || now >= session.expiresAt || idleExpired) {
     await repo.revokeSession(deps.db, session.id);
     throw errors.unauthenticated();
@@ -138,5 +142,18 @@ export async function changePassword(deps: AuthDeps, actor: Actor, keepSessionId
       after: { mustChangePassword: false },
       meta: { sessionsRevoked: revoked },
     });
+  });
+}
+
+/** The caller's API tokens in force: when created, last used, when they expire (never the token itself). */
+export async function listTokens(deps: AuthDeps, actor: Actor) {
+  return repo.listUserTokens(deps.db, actor.userId, new Date());
+}
+
+/** Revokes one of the caller's API tokens (404 for anything else: another user's, a browser session, unknown). */
+export async function revokeToken(deps: AuthDeps, actor: Actor, id: string, requestId: string): Promise<void> {
+  await inTransaction(deps.db, async (tx) => {
+    if (!(await repo.revokeUserToken(tx, actor.userId, id))) throw errors.notFound('token');
+    await recordAudit(tx, { actor, requestId }, { action: 'token_revoke', entity: 'user', entityId: actor.userId, meta: { tokenId: id } });
   });
 }

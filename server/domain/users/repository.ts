@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import { sessions, users } from '../../db/schema.ts';
 import type { Executor } from '../../db/client.ts';
 
@@ -21,8 +21,26 @@ export async function findUserById(exec: Executor, id: string): Promise<UserRow 
   return r ?? null;
 }
 
-export async function listUsers(exec: Executor, page: { limit: number; offset: number } = { limit: 10_000, offset: 0 }): Promise<UserRow[]> {
-  return exec.select().from(users).orderBy(users.username).limit(page.limit).offset(page.offset);
+export type ListedUserRow = UserRow & { lastLoginAt: Date | null };
+
+/**
+ * Accounts by name, each with its last sign-in: the newest browser session it opened (sessions are created only by a
+ * successful login, so no extra column has to be kept in step).
+ */
+export async function listUsers(exec: Executor, page: { limit: number; offset: number } = { limit: 10_000, offset: 0 }): Promise<ListedUserRow[]> {
+  const lastLogin = exec
+    .select({ userId: sessions.userId, at: sql<Date>`max(${sessions.createdAt})`.as('last_login_at') })
+    .from(sessions)
+    .groupBy(sessions.userId)
+    .as('last_login');
+  const rows = await exec
+    .select({ user: users, lastLoginAt: lastLogin.at })
+    .from(users)
+    .leftJoin(lastLogin, eq(lastLogin.userId, users.id))
+    .orderBy(users.username)
+    .limit(page.limit)
+    .offset(page.offset);
+  return rows.map((r) => ({ ...r.user, lastLoginAt: r.lastLoginAt ? new Date(r.lastLoginAt) : null }));
 }
 
 /** Enabled admins other than `exceptId`: refusing to disable or demote the last one keeps the system manageable. */
@@ -83,4 +101,23 @@ export async function revokeUserSessions(exec: Executor, userId: string, keepSes
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keepSessionId ? ne(sessions.id, keepSessionId) : undefined))
     .returning({ id: sessions.id });
   return rows.length;
+}
+
+/** The user's API tokens still in force (not revoked, not past their absolute expiry), newest first. */
+export async function listUserTokens(exec: Executor, userId: string, now: Date): Promise<Pick<SessionRow, 'id' | 'createdAt' | 'lastSeenAt' | 'expiresAt'>[]> {
+  return exec
+    .select({ id: sessions.id, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), eq(sessions.kind, 'token'), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .orderBy(desc(sessions.createdAt));
+}
+
+/** Revokes one API token of the user; false when it is not theirs, not a token, or already revoked. */
+export async function revokeUserToken(exec: Executor, userId: string, id: string): Promise<boolean> {
+  const rows = await exec
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId), eq(sessions.kind, 'token'), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
 }

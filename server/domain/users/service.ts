@@ -91,7 +91,7 @@ async function scopeFor(exec: Executor, config: Config, role: Role, wardCode: st
 const usernameTaken = (username: string) =>
   errors.duplicate([{ path: 'username', code: 'USERNAME_TAKEN', message: m('Tên đăng nhập đã được dùng', 'This username is already taken'), value: username }]);
 
-export async function listUsers(ctx: Ctx, page: { page: number; pageSize: number }): Promise<{ rows: repo.UserRow[]; total: number }> {
+export async function listUsers(ctx: Ctx, page: { page: number; pageSize: number }): Promise<{ rows: repo.ListedUserRow[]; total: number }> {
   const [rows, total] = await Promise.all([
     repo.listUsers(ctx.db, { limit: page.pageSize, offset: (page.page - 1) * page.pageSize }),
     repo.countUsers(ctx.db),

@@ -6,7 +6,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** Errors as the API shows them: row = the row number Excel shows, column = the header as written in the file. */
 function presentError(e: ImportError) {
-  return { sheet: e.sheet, row: e.row, column: e.column, code: e.code, value: e.value, message: e.message };
+  return { sheet: e.sheet, row: e.row, column: e.column, code: e.code, value: e.value, message: e.message, severity: e.severity ?? 'error' };
 }
 
 export function presentImport(r: ImportRecord) {

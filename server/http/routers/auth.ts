@@ -2,9 +2,9 @@ import { Router, type Response } from 'express';
 import type { AppDeps } from '../../context.ts';
 import { validate } from '../validate.ts';
 import { SESSION_COOKIE, loginThrottle, requireActor } from '../auth.ts';
-import { changePassword, checkCredentials, issueSession, logout, type PasswordChange } from '../../domain/users/auth-service.ts';
+import { changePassword, checkCredentials, issueSession, listTokens, logout, revokeToken, type PasswordChange } from '../../domain/users/auth-service.ts';
 import { presentUser } from '../presenters/users.ts';
-import { credentialsSchema, passwordChangeSchema } from '../schemas/users.ts';
+import { credentialsSchema, passwordChangeSchema, tokenIdParam } from '../schemas/users.ts';
 
 interface Credentials {
   username: string;
@@ -26,7 +26,7 @@ export function authRouter(deps: AppDeps): Router {
 
   r.post('/auth/login', ...throttle, async (req, res) => {
     const body = validate<Credentials>(credentialsSchema, req.body);
-    const user = await checkCredentials(deps, body.username, body.password, String(req.id));
+    const user = await checkCredentials(deps, body.username, body.password, String(req.id), req.ip ?? null);
     const issued = await issueSession(deps, user, 'session', String(req.id));
     setCookie(res, issued.token, issued.expiresAt);
     res.json({ user: presentUser(user), csrfToken: issued.csrfToken });
@@ -34,7 +34,7 @@ export function authRouter(deps: AppDeps): Router {
 
   r.post('/auth/token', ...throttle, async (req, res) => {
     const body = validate<Credentials>(credentialsSchema, req.body);
-    const user = await checkCredentials(deps, body.username, body.password, String(req.id));
+    const user = await checkCredentials(deps, body.username, body.password, String(req.id), req.ip ?? null);
     const issued = await issueSession(deps, user, 'token', String(req.id));
     res.json({ token: issued.token, expiresAt: issued.expiresAt.toISOString(), user: presentUser(user) });
   });
@@ -52,6 +52,20 @@ export function authRouter(deps: AppDeps): Router {
       user: { username: actor.username, role: actor.role, wardCode: actor.wardCode, districtCode: actor.districtCode, mustChangePassword: actor.mustChangePassword },
       csrfToken: req.auth!.csrfToken,
     });
+  });
+
+  r.get('/auth/tokens', async (req, res) => {
+    const actor = requireActor(req);
+    const tokens = await listTokens(deps, actor);
+    const iso = (d: Date) => d.toISOString();
+    res.json({ data: tokens.map((t) => ({ id: t.id, createdAt: iso(t.createdAt), lastUsedAt: iso(t.lastSeenAt), expiresAt: iso(t.expiresAt) })), meta: { total: tokens.length, page: 1, pageSize: tokens.length } });
+  });
+
+  r.delete('/auth/tokens/:id', async (req, res) => {
+    const actor = requireActor(req);
+    const { id } = validate<{ id: string }>(tokenIdParam, req.params);
+    await revokeToken(deps, actor, id, String(req.id));
+    res.status(204).end();
   });
 
   /** The one thing a user who must change the password may do. Keeps the calling session, revokes the others. */

@@ -25,6 +25,12 @@ export function criteriaRouter(deps: AppDeps): Router {
     res.json({ ...presentCriteriaSet(set), versions: versions.map((v) => ({ version: v.version, createdAt: v.createdAt.toISOString(), createdBy: v.createdBy, note: v.note })) });
   });
 
+  r.get('/criteria/:id/usage', async (req, res) => {
+    const ctx = ctxOf(req, deps);
+    const { id } = validate<{ id: string }>(setIdParam, req.params);
+    res.json(await service.criteriaUsage(ctx, id));
+  });
+
   r.post('/criteria/:id/versions', async (req, res) => {
     const ctx = ctxOf(req, deps, ['admin']);
     const { id } = validate<{ id: string }>(setIdParam, req.params);

@@ -26,8 +26,8 @@ export function householdsRouter(deps: AppDeps): Router {
   r.get('/households', async (req, res) => {
     const ctx = await readCtxOf(req, deps);
     const q = validate<service.ListInput>(listQuery, req.query);
-    const { rows, total } = await service.listHouseholds(ctx, q);
-    res.json({ data: rows.map((h) => presentListedHousehold(h, q.round)), meta: { total, page: q.page, pageSize: q.pageSize } });
+    const list = await service.listHouseholds(ctx, q);
+    res.json({ data: list.rows.map((h) => presentListedHousehold(h, q.round)), meta: { total: list.total, page: q.page, pageSize: q.pageSize, nextCursor: list.nextCursor, prevCursor: list.prevCursor } });
   });
 
   r.post('/households', async (req, res) => {

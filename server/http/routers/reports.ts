@@ -1,10 +1,10 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../context.ts';
 import { ctxOf, readCtxOf } from '../auth.ts';
 import { validate } from '../validate.ts';
 import { householdsExportQuery, ratesQuery, totalBody, totalParams, totalsQuery, trendQuery } from '../schemas/reports.ts';
 import { presentRatesReport, presentTrendReport, presentWardTotal } from '../presenters/reports.ts';
-import { ratesReport, trendReport } from '../../domain/reports/service.ts';
+import { ratesReport, reportTag, trendReport, type ReportTag } from '../../domain/reports/service.ts';
 import { prepareHouseholdsExport, prepareRatesExport, type PreparedExport } from '../../domain/reports/export-service.ts';
 import type { HouseholdFilters } from '../../domain/households/repository.ts';
 import { listScopedWardTotals, setWardTotal } from '../../domain/units/totals-service.ts';
@@ -18,6 +18,23 @@ async function download(res: Response, job: PreparedExport): Promise<void> {
   res.setHeader('Content-Type', XLSX);
   res.setHeader('Content-Disposition', `attachment; filename="${job.fileName}"`);
   await job.write(res);
+}
+
+/**
+ * ETag of the report's data version; `If-None-Match` with it answers 304 without computing anything. `no-cache`:
+ * the browser may keep the body but must ask again each time (a write anywhere in scope changes the tag).
+ * Compared here (weak comparison, RFC 9110 §13.1.2) rather than with `req.fresh`, which treats every request
+ * carrying `Cache-Control: no-cache` as stale — and fetch() adds that header to any request with If-None-Match.
+ */
+function notModified(req: Request, res: Response, tag: ReportTag): boolean {
+  res.set('ETag', tag.etag).set('Cache-Control', 'private, no-cache');
+  const header = req.get('if-none-match');
+  if (!header) return false;
+  const opaque = (t: string) => t.trim().replace(/^W\//, '');
+  const mine = opaque(tag.etag);
+  if (header.trim() !== '*' && !header.split(',').some((t) => opaque(t) === mine)) return false;
+  res.status(304).end();
+  return true;
 }
 
 /** Rates report, trend, their exports, and the totals (denominators) they divide by. See docs/reports.md. */
@@ -45,13 +62,17 @@ export function reportsRouter(deps: AppDeps): Router {
   r.get('/reports/rates', async (req, res) => {
     const ctx = await readCtxOf(req, deps);
     const q = validate<{ round: number; standard: Standard }>(rates, req.query);
-    res.json(presentRatesReport(await ratesReport(ctx, q)));
+    const tag = await reportTag(ctx, 'rates', q);
+    if (notModified(req, res, tag)) return;
+    res.json(presentRatesReport(await ratesReport(ctx, q, tag)));
   });
 
   r.get('/reports/trend', async (req, res) => {
     const ctx = await readCtxOf(req, deps);
     const q = validate<{ from: number; to: number; standard: Standard }>(trend, req.query);
-    res.json(presentTrendReport(await trendReport(ctx, q)));
+    const tag = await reportTag(ctx, 'trend', q);
+    if (notModified(req, res, tag)) return;
+    res.json(presentTrendReport(await trendReport(ctx, q, tag)));
   });
 
   r.get('/reports/rates.xlsx', async (req, res) => {

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../context.ts';
 import { Joi, validate } from '../validate.ts';
 import { listWardsAsGeoJson } from '../../domain/units/service.ts';
 
-const unitsQuery = Joi.object({ district: Joi.string().pattern(/^\d{3}$/) });
+export const unitsQuery = Joi.object({ district: Joi.string().pattern(/^\d{3}$/) });
 
 /** Ward boundaries are public administrative data: served without login so the map can draw at once. */
 export function unitsRouter(deps: AppDeps): Router {

@@ -1,5 +1,5 @@
 import { Joi } from '../validate.ts';
-import { ARCHIVE_REASONS, SEXES } from '../../domain/households/rules.ts';
+import { ARCHIVE_REASONS, SEXES, decodeCursor } from '../../domain/households/rules.ts';
 import { AREAS, CATEGORIES, INCOME_PERS, STANDARDS } from '../../domain/criteria/types.ts';
 
 /*
@@ -12,27 +12,29 @@ const wardCode = Joi.string().trim().pattern(/^\d{5}$/, 'ward code');
 const idNumber = Joi.string().max(20).allow(null, '');
 
 const member = Joi.object({
-  name: Joi.string().max(200).required(),
+  name: Joi.string().max(200).identityText().required(),
   birthYear: Joi.number().integer().min(1900).max(2100).required(),
   sex: Joi.string().valid(...SEXES).required(),
-  relation: Joi.string().max(50).allow('').default(''),
+  relation: Joi.string().max(50).identityText().allow('').default(''),
   idNumber: idNumber.default(null),
   hasHealthInsurance: Joi.boolean().required(),
   inSchool: Joi.boolean().default(false),
 });
 
 const fields = {
-  householdCode: Joi.string().max(40),
-  address: Joi.string().max(300).allow(''),
+  // The character rule is checked on create, and on update only when the code changes (households/service.ts):
+  // codes registered before it ("ĐHT-00001") stay editable.
+  householdCode: Joi.string().trim().max(40),
+  address: Joi.string().max(300).identityText().allow(''),
   area: Joi.string().valid(...AREAS),
-  headName: Joi.string().max(200),
+  headName: Joi.string().max(200).identityText(),
   headIdNumber: idNumber,
   members: Joi.array().items(member).max(50),
 };
 
 export const createHouseholdSchema = Joi.object({
   wardCode: wardCode.required(),
-  householdCode: fields.householdCode.required(),
+  householdCode: fields.householdCode.householdCode().required(),
   address: fields.address.default(''),
   area: fields.area.required(),
   headName: fields.headName.required(),
@@ -56,6 +58,10 @@ export const listQuery = Joi.object({
   status: Joi.string().valid('active', 'archived', 'all').default('active'),
   page: Joi.number().integer().min(1).max(100000).default(1),
   pageSize: Joi.number().integer().min(1).max(MAX_PAGE_SIZE).default(50),
+  // The pager's cursor from meta.nextCursor / meta.prevCursor (keyset paging, issue 14), sent with the page number.
+  cursor: Joi.string()
+    .max(800)
+    .custom((v: string, helpers) => (decodeCursor(v) ? v : helpers.error('any.invalid')), 'list cursor'),
 }).with('category', 'round');
 
 const indicatorCode = Joi.string().pattern(/^[a-z][a-z0-9_]{0,49}$/, 'indicator code');

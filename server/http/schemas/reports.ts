@@ -27,4 +27,7 @@ export const totalParams = (c: Config) =>
 export const totalBody = Joi.object({ households: Joi.number().integer().min(0).max(10_000_000).required() });
 
 /** Filters of GET /api/households.xlsx: exactly those of GET /api/households (helper B's listQuery), without paging. */
-export const householdsExportQuery = listQuery.fork(['page', 'pageSize'], () => Joi.forbidden());
+export const householdsExportQuery = listQuery.fork(['page', 'pageSize', 'cursor'], () => Joi.forbidden());
+
+/** Path of the totals sheet upload: the round the sheet's totals belong to. */
+export const totalsUploadParams = (c: Config) => Joi.object({ round: round(c).required() });

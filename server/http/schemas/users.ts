@@ -43,3 +43,5 @@ export const pageQuery = Joi.object({
   page: Joi.number().integer().min(1).max(100_000).default(1),
   pageSize: Joi.number().integer().min(1).max(500).default(100),
 });
+
+export const tokenIdParam = Joi.object({ id: Joi.string().guid().required() });
