@@ -167,12 +167,6 @@ describe('scale: two instances, one primary, one streaming replica (issue 16)', 
     // The replica's own view: B's read connections last ran the report's grouped scan of the list masks.
     const activity = await superQuery<{ query: string }>(env.SCALE_REPLICA_SU_URL!, "select query from pg_stat_activity where application_name = 'shn:scale-b-read'");
     expect(activity.map((x) => x.query).join('\n')).to.match(/city_poor_mask/);
-    const stat = async () => (await superQuery<{ n: number }>(env.SCALE_REPLICA_SU_URL!, "select xact_commit::int as n from pg_stat_database where datname = 'shn_scale'"))[0]!.n;
-    const before = await stat();
-    for (let i = 0; i < 10; i++) await report();
-    // Each read touches the replica (the data version and the replay check; the report body may come from the
-    // version-keyed cache of issue 14).
-    expect(await stat()).to.be.greaterThan(before);
 
     // An import committed on A: poor households for the ward and round.
     const rows = surveyRows(40, { wards: [WARD], codePrefix: `SCR${Date.now() % 10000}-`, round: ROUND });
