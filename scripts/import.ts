@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import type { Actor, Ctx } from '../server/context.ts';
 import { AppError } from '../server/errors.ts';
 import { findUserByUsername } from '../server/domain/users/repository.ts';
-import { uploadTmpDir } from '../server/domain/imports/files.ts';
+import { privateTmpDir } from '../server/domain/imports/files.ts';
 import { commitImport, getImport, startImport } from '../server/domain/imports/service.ts';
 import type { ImportError, ImportSummary } from '../server/domain/imports/types.ts';
 import { fail, parseArgs, withRegistry } from './cli.ts';
@@ -74,9 +74,10 @@ await withRegistry(async (registry, config) => {
     process.exitCode = 1;
     return;
   }
-  // The service takes ownership of (moves) the upload: give it a copy.
-  const copy = path.join(uploadTmpDir(config.dataDir), `${crypto.randomUUID()}.upload`);
+  // The service takes ownership of (stores, then deletes) the upload: give it a private copy.
+  const copy = path.join(privateTmpDir(config.dataDir), `${process.pid}-${crypto.randomUUID()}.upload`);
   fs.copyFileSync(file!, copy);
+  fs.chmodSync(copy, 0o600);
   try {
     const started = await startImport(ctx, { path: copy, originalName: path.basename(file!) });
     await follow(ctx, started.id, started.done, 'Kiểm tra / validating');

@@ -17,6 +17,12 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /** A streaming replica for reports, trend, exports and household lists (issue 16); null = the primary. */
+  databaseReadUrl: string | null;
+  /** How long a replica read waits for the replica to replay the primary's latest commit before reading the primary. */
+  readReplicaWaitMs: number;
+  /** Name of this app instance in import job claims; default host:port. */
+  instanceId: string | null;
   /** PGlite's shared_buffers in MiB: its page cache lives in the API process (issue 14: idle RSS ≤ 250 MiB). */
   pgliteSharedBuffersMb: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -43,6 +49,12 @@ export interface Config {
   importMemoryMb: number;
   importTimeoutSeconds: number;
   importMaxUncompressedMb: number;
+  /** An uncommitted import's data is deleted after this many hours (issue 13 item 3). */
+  importRetentionHours: number;
+  /** Upload bytes one user's uncommitted imports may hold. */
+  importQuotaBytes: number;
+  /** Import job heartbeat; a job silent for 4 beats is taken over by another instance. */
+  importHeartbeatSeconds: number;
   demoMode: boolean;
   demoPassword: string | null;
   /** Absolute path of the built client (Vite output). */
@@ -77,6 +89,12 @@ const schema = Joi.object({
     .uri({ scheme: ['postgres', 'postgresql'] })
     .allow('')
     .default(''),
+  DATABASE_READ_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .allow('')
+    .default(''),
+  READ_REPLICA_WAIT_MS: Joi.number().integer().min(0).max(10_000).default(250),
+  INSTANCE_ID: Joi.string().pattern(/^[A-Za-z0-9_.:-]{1,100}$/).allow('').default(''),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   ADMIN_PASSWORD: Joi.string().min(10).allow('').default(''),
   SESSION_SECRET: Joi.string().min(32).allow('').default(''),
@@ -105,6 +123,9 @@ const schema = Joi.object({
   IMPORT_MEMORY_MB: Joi.number().integer().min(64).max(8192).default(256),
   IMPORT_TIMEOUT_SECONDS: Joi.number().integer().min(5).max(3600).default(300),
   IMPORT_MAX_UNCOMPRESSED_MB: Joi.number().integer().min(1).max(4096).default(400),
+  IMPORT_RETENTION_HOURS: Joi.number().integer().min(1).max(24 * 90).default(24),
+  IMPORT_QUOTA_MB: Joi.number().integer().min(1).max(100_000).default(200),
+  IMPORT_HEARTBEAT_SECONDS: Joi.number().integer().min(1).max(300).default(5),
   DEMO_MODE: Joi.boolean().truthy('1').falsy('0').default(false),
   DEMO_PASSWORD: Joi.string().min(10).allow('').default(''),
   CLIENT_DIR: Joi.string().default('./dist/client'),
@@ -178,6 +199,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push({ key: 'CRITERIA_ROUNDS', message: 'must be JSON: {"city":[{"from","to","set"}],"national":[…]}' });
     }
   }
+  if (value.DATABASE_READ_URL && !value.DATABASE_URL) {
+    problems.push({ key: 'DATABASE_READ_URL', message: 'needs DATABASE_URL (a replica of a PostgreSQL server; PGlite has none)' });
+  }
   if (problems.length > 0 || !criteriaRounds) throw new ConfigError(problems);
 
   return {
@@ -185,6 +209,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: value.HOST,
     dataDir: path.resolve(value.DATA_DIR),
     databaseUrl: value.DATABASE_URL || null,
+    databaseReadUrl: value.DATABASE_READ_URL || null,
+    readReplicaWaitMs: value.READ_REPLICA_WAIT_MS,
+    instanceId: value.INSTANCE_ID || null,
     pgliteSharedBuffersMb: value.PGLITE_SHARED_BUFFERS_MB,
     logLevel: value.LOG_LEVEL,
     adminPassword: value.ADMIN_PASSWORD || null,
@@ -207,6 +234,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importMemoryMb: value.IMPORT_MEMORY_MB,
     importTimeoutSeconds: value.IMPORT_TIMEOUT_SECONDS,
     importMaxUncompressedMb: value.IMPORT_MAX_UNCOMPRESSED_MB,
+    importRetentionHours: value.IMPORT_RETENTION_HOURS,
+    importQuotaBytes: value.IMPORT_QUOTA_MB * 1024 * 1024,
+    importHeartbeatSeconds: value.IMPORT_HEARTBEAT_SECONDS,
     demoMode: value.DEMO_MODE,
     demoPassword: value.DEMO_PASSWORD || null,
     clientDir: path.resolve(value.CLIENT_DIR),

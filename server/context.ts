@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { Db, Engine } from './db/client.ts';
 import type { Logger } from './logger.ts';
+import type { ReadRouting } from './db/replica.ts';
 
 export type Role = 'admin' | 'district' | 'ward';
 
@@ -24,6 +25,16 @@ export interface Ctx {
   actor: Actor;
   requestId: string;
   logger: Logger;
+  /**
+   * Where this request's read-only queries go: the replica when DATABASE_READ_URL is set and has replayed every
+   * committed write (db/replica.ts), else the primary. Unset = ctx.db. Writes (and audit rows) always use ctx.db.
+   */
+  readDb?: Db;
+}
+
+/** The context for read-only work: `db` is the read database (see Ctx.readDb). */
+export function readerOf<T extends Pick<Ctx, 'db' | 'readDb'>>(ctx: T): T {
+  return ctx.readDb ? { ...ctx, db: ctx.readDb } : ctx;
 }
 
 /** App-wide dependencies handed to routers. */
@@ -36,6 +47,8 @@ export interface AppDeps {
   migrations: number;
   /** HMAC key for session and token hashes. */
   secret: Buffer;
+  /** Replica routing of read-only requests (issue 16); absent = every read on the primary. */
+  reads?: ReadRouting;
 }
 
 /** A system actor for CLIs and the first-start bootstrap; audited under this name. */

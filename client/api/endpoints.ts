@@ -140,6 +140,7 @@ export function uploadImport(file: File): Promise<{ id: string }> {
 }
 export const getImport = (id: string) => api.get<ImportStatus>(`/api/imports/${encodeURIComponent(id)}`);
 export const commitImport = (id: string, skipInvalid: boolean) => api.post<ImportStatus>(`/api/imports/${encodeURIComponent(id)}/commit`, { skipInvalid });
+export const discardImport = (id: string) => request<ImportStatus>('DELETE', `/api/imports/${encodeURIComponent(id)}`).then((r) => r.body);
 export const listImports = () => api.get<Paged<ImportListItem>>('/api/imports');
 
 /** Download links: plain GETs carried by the session cookie, so the browser saves the file itself. */

@@ -192,7 +192,9 @@ export interface ImportError {
 }
 export interface ImportStatus {
   id: string;
-  status: 'queued' | 'parsing' | 'validated' | 'failed' | 'committing' | 'committed';
+  status: 'queued' | 'parsing' | 'validated' | 'failed' | 'committing' | 'committed' | 'discarded' | 'expired';
+  /** When its files (upload, parsed rows, annotated workbook) were deleted; null while it holds them. */
+  purgedAt?: string | null;
   fileName?: string;
   progress: { processedRows: number; totalRows: number | null };
   summary: {

@@ -56,4 +56,9 @@ export const pageMessages = {
   'reports.downloadForm': { vi: 'Tải biểu tổng hợp (.xlsx)', en: 'Download summary form (.xlsx)' },
   'reports.downloadPoor': { vi: 'Tải danh sách hộ nghèo', en: 'Download poor list' },
   'reports.downloadNearPoor': { vi: 'Tải danh sách hộ cận nghèo', en: 'Download near-poor list' },
+  // ── issue 16 / 13.3: discarding an import, and the statuses it can end in ──
+  'import.status.discarded': { vi: 'Đã huỷ; tệp đã được xoá.', en: 'Discarded; its files were deleted.' },
+  'import.status.expired': { vi: 'Quá hạn lưu; tệp đã được xoá. Hãy tải tệp lên lại.', en: 'Expired; its files were deleted. Upload the file again.' },
+  'import.discard': { vi: 'Huỷ lượt nhập này', en: 'Discard this import' },
+  'import.discardConfirm': { vi: 'Huỷ lượt nhập và xoá tệp đã tải lên? Sổ hộ không thay đổi.', en: 'Discard the import and delete the uploaded file? The registry does not change.' },
 } satisfies Record<string, { vi: string; en: string }>;

@@ -2,7 +2,7 @@
  * Excel import: template, upload, parsing progress, dry-run summary and row errors, annotated workbook, commit
  * (with an explicit confirmation to skip invalid rows), and the history of past imports.
  */
-import { commitImport, downloads, getImport, listImports, uploadImport } from '../api/endpoints.ts';
+import { commitImport, discardImport, downloads, getImport, listImports, uploadImport } from '../api/endpoints.ts';
 import type { ImportStatus } from '../api/types.ts';
 import { field, h } from '../dom.ts';
 import { fmtDateTime, fmtInt, loc, t, type MessageKey } from '../i18n/index.ts';
@@ -10,7 +10,7 @@ import { href, type Route } from '../router.ts';
 import { alertBox, cardsOnPhone, CATEGORIES, categoryLabel, errorText, pageTitle } from './common.ts';
 
 const POLL_MS = 400;
-const DONE = new Set(['validated', 'failed', 'committed']);
+const DONE = new Set(['validated', 'failed', 'committed', 'discarded', 'expired']);
 
 function summaryTable(s: NonNullable<ImportStatus['summary']>): HTMLElement {
   const row = (key: MessageKey, v: number | undefined, testid?: string) => h('tr', {}, h('th', { scope: 'row' }, t(key)), h('td', { 'data-testid': testid ?? null }, fmtInt(v ?? 0)));
@@ -103,9 +103,10 @@ export async function importView(route: Route, outlet: HTMLElement): Promise<voi
       st.errors?.length ? errorTable(st) : null,
       st.summary?.warnings?.length ? errorTable(st, st.summary.warnings, t('import.warningsCaption', { n: fmtInt(st.summary.warningCount ?? st.summary.warnings.length) }), 'import-warnings') : null,
       st.errorsTruncated ? h('p', { class: 'notice' }, t('import.errorsTruncated', { shown: fmtInt(st.errors.length), total: fmtInt(st.errorCount ?? 0) })) : null,
-      st.summary && (st.summary.invalid > 0 || st.errors?.length || st.summary.warnings?.length) ? h('p', {}, h('a', { class: 'button', href: downloads.annotated(st.id), download: '', 'data-testid': 'import-annotated' }, t('import.annotated'))) : null,
+      // The annotated workbook exists while the import is uncommitted; afterwards only the record stays (issue 13.3).
+      st.status === 'validated' && st.summary && (st.summary.invalid > 0 || st.errors?.length || st.summary.warnings?.length) ? h('p', {}, h('a', { class: 'button', href: downloads.annotated(st.id), download: '', 'data-testid': 'import-annotated' }, t('import.annotated'))) : null,
     ];
-    if (st.status === 'validated' && st.summary) parts.push(commitBlock(st));
+    if (st.status === 'validated' && st.summary) parts.push(commitBlock(st), discardBlock(st));
     if (st.status === 'committed') parts.push(h('p', { class: 'success', 'data-testid': 'import-committed' }, t('import.committed')));
     statusBox.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
   }
@@ -131,6 +132,24 @@ export async function importView(route: Route, outlet: HTMLElement): Promise<voi
       invalid > 0 ? h('div', { class: 'notice' }, h('label', { for: 'skip-invalid' }, skip, ' ', t('import.skipConfirm', { n: fmtInt(invalid) }))) : null,
       msg,
       button);
+  }
+
+  /** Discard: the upload, parsed rows and annotated workbook are deleted now; the record stays in the history. */
+  function discardBlock(st: ImportStatus): HTMLElement {
+    const msg = alertBox();
+    const button = h('button', { type: 'button', class: 'danger', 'data-testid': 'import-discard' }, t('import.discard'));
+    button.addEventListener('click', async () => {
+      if (!confirm(t('import.discardConfirm'))) return;
+      button.disabled = true;
+      try {
+        showStatus(await discardImport(st.id));
+        void refreshHistory();
+      } catch (err) {
+        msg.textContent = errorText(err);
+        button.disabled = false;
+      }
+    });
+    return h('div', { class: 'discard' }, msg, button);
   }
 
   async function refreshHistory(): Promise<void> {

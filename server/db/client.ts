@@ -20,6 +20,13 @@ export type Engine = 'pglite' | 'postgres';
 export interface Database {
   db: Db;
   engine: Engine;
+  /** The streaming replica of DATABASE_READ_URL (PostgreSQL only); null without one. */
+  readDb: Db | null;
+  /**
+   * Runs `fn` while holding a PostgreSQL session advisory lock on a connection of its own, so that of several app
+   * instances starting at once only one runs it and the others wait (migrations). PGlite is one process: no lock.
+   */
+  withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
   /** PGlite only: the instance, for dumps in tests. */
   pglite?: PGlite;
@@ -38,6 +45,10 @@ const keep = (v: string) => v;
 
 export interface OpenOptions {
   databaseUrl?: string | null;
+  /** A read-only replica of databaseUrl (reports, lists, exports). */
+  readUrl?: string | null;
+  /** application_name of the connections (shows in pg_stat_activity). */
+  applicationName?: string;
   /** PGlite data folder; 'memory' for an in-memory database (tests). */
   pgliteDir?: string;
   /** Start an in-memory PGlite from a dump (tests: skips initdb). */
@@ -56,22 +67,31 @@ pg.types.setTypeParser(NUMERIC, toNumber);
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: opts.databaseUrl,
-      max: opts.poolSize ?? 10,
-      types: {
-        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-          if (oid === INT8 || oid === NUMERIC) return toNumber;
-          if (oid === DATE) return keep;
-          return pg.types.getTypeParser(oid, format);
-        }) as typeof pg.types.getTypeParser,
-      },
-    });
-    // Fail fast with a clear message instead of at the first request.
-    const client = await pool.connect();
-    client.release();
+    const pool = await openPool(opts.databaseUrl, opts.poolSize, opts.applicationName);
+    const readPool = opts.readUrl ? await openPool(opts.readUrl, opts.poolSize, opts.applicationName && `${opts.applicationName}-read`).catch(async (err) => {
+      await pool.end();
+      throw err;
+    }) : null;
     const db = drizzlePg({ client: pool, schema }) as unknown as Db;
-    return { db, engine: 'postgres', close: () => pool.end() };
+    const readDb = readPool ? (drizzlePg({ client: readPool, schema }) as unknown as Db) : null;
+    return {
+      db,
+      engine: 'postgres',
+      readDb,
+      async withAdvisoryLock(key, fn) {
+        const client = await pool.connect();
+        try {
+          await client.query('select pg_advisory_lock($1)', [key]);
+          return await fn();
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [key]).catch(() => {});
+          client.release();
+        }
+      },
+      close: async () => {
+        await Promise.all([pool.end(), readPool?.end()]);
+      },
+    };
   }
 
   const dir = opts.pgliteDir ?? 'memory';
@@ -94,6 +114,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return {
       db,
       engine: 'pglite',
+      readDb: null,
+      withAdvisoryLock: (_key, fn) => fn(),
       pglite,
       async close() {
         if (closed) return;
@@ -109,6 +131,30 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     lock?.release();
     throw err;
   }
+}
+
+async function openPool(url: string, max = 10, applicationName?: string): Promise<pg.Pool> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    application_name: applicationName,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8 || oid === NUMERIC) return toNumber;
+        if (oid === DATE) return keep;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // Fail fast with a clear message instead of at the first request.
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+  return pool;
 }
 
 /** Rows of a raw query, the same shape on both drivers. */

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  customType,
   boolean,
   check,
   date,
@@ -315,8 +316,19 @@ export const imports = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     committedAt: ts('committed_at'),
+    // ── Job state shared by every app instance (issue 16) ──
+    /** Instance running the job (parse or commit); null while queued or when settled. */
+    claimedBy: text('claimed_by'),
+    /** Last sign of life of the claiming instance; a lapsed heartbeat lets another instance take over. */
+    heartbeatAt: ts('heartbeat_at'),
+    /** Parse attempts so far (a job whose instance died is retried, then marked interrupted). */
+    attempts: integer('attempts').notNull().default(0),
+    /** Header row and width of each data sheet, for the annotated workbook. */
+    sheets: jsonb('sheets'),
+    /** When the uploaded bytes, parsed rows and annotated workbook were deleted (issue 13 item 3); null = still held. */
+    purgedAt: ts('purged_at'),
   },
-  (t) => [index('imports_user_idx').on(t.userId)],
+  (t) => [index('imports_user_idx').on(t.userId), index('imports_status_idx').on(t.status)],
 );
 
 // ── Duplicate detection (issue 17) ──────────────────────────────────────────────────────────────────────────
@@ -368,3 +380,35 @@ export const duplicateResolutions = pgTable(
     check('duplicate_resolutions_resolution_check', sql`${t.resolution} in ('not_duplicate','merged')`),
   ],
 );
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)),
+});
+
+/**
+ * What an uncommitted import holds, in the database so any instance can serve any step (issue 16): the uploaded
+ * workbook, its parsed rows (NDJSON) and its annotated copy, each cut into chunks of ≤ 1 MiB. Deleted when the import
+ * is committed, fails, is discarded or expires (issue 13 item 3); only the `imports` record stays.
+ */
+export const importChunks = pgTable(
+  'import_chunks',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['upload', 'rows', 'annotated'] }).notNull(),
+    seq: integer('seq').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.kind, t.seq] })],
+);
+
+/**
+ * Failed-login counters shared by every app instance (issue 16): one row per throttling key (account, client…)
+ * with its count in the current window.
+ */
+export const loginCounters = pgTable('login_counters', {
+  key: text('key').primaryKey(),
+  hits: integer('hits').notNull().default(0),
+  resetAt: ts('reset_at').notNull(),
+});

@@ -5,6 +5,7 @@ import type { Actor, AppDeps, Ctx, Role } from '../context.ts';
 import { AppError, errors, loggableError } from '../errors.ts';
 import { resolveSession, type ResolvedSession } from '../domain/users/auth-service.ts';
 import { recordAudit } from '../domain/audit/repository.ts';
+import { SharedCounterStore } from './shared-counters.ts';
 
 export const SESSION_COOKIE = 'shn_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -98,6 +99,15 @@ export function ctxOf(req: Request, deps: AppDeps, roles?: Role[]): Ctx {
   return { db: deps.db, engine: deps.engine, config: deps.config, actor, requestId: String(req.id), logger: deps.logger };
 }
 
+/**
+ * ctxOf for read-only routes that may read from the replica (reports, trend, exports, household lists): ctx.readDb
+ * is the replica once it has replayed every committed write, else the primary (db/replica.ts).
+ */
+export async function readCtxOf(req: Request, deps: AppDeps, roles?: Role[]): Promise<Ctx> {
+  const ctx = ctxOf(req, deps, roles);
+  return deps.reads?.enabled ? { ...ctx, readDb: await deps.reads.reader() } : ctx;
+}
+
 const THROTTLE_WINDOW_MS = 15 * 60_000;
 /** Per-account delay once an account has had LOGIN_RATE_LIMIT failures: 250 ms doubling up to 3 s per attempt. */
 const DELAY_BASE_MS = 250;
@@ -143,7 +153,8 @@ function accountDelay(limit: number): RequestHandler {
  * Login throttling (express-rate-limit): at most `config.loginRateLimit` failed attempts per 15 minutes per client
  * address, and per account *from one client address* — a stranger's failures never lock the owner out of their
  * account — plus a growing per-account delay (accountDelay). Successful logins do not count, so a busy office behind
- * one address is not locked out by its own staff. Build once per app (the memory stores live in the middleware).
+ * one address is not locked out by its own staff. The two limits count in the database (SharedCounterStore), so
+ * every app instance behind a proxy counts the same attempts (issue 16).
  */
 export function loginThrottle(deps: AppDeps): RequestHandler[] {
   const refuse = (_req: Request, _res: Response, next: NextFunction) =>
@@ -162,8 +173,8 @@ export function loginThrottle(deps: AppDeps): RequestHandler[] {
     handler: refuse,
     logger: { error: (e: unknown, msg?: string) => deps.logger.error({ err: loggableError(e) }, msg ?? 'rate limiter'), warn: (e: unknown, msg?: string) => deps.logger.warn({ err: loggableError(e) }, msg ?? 'rate limiter') },
   };
-  const perIp = rateLimit({ ...common, keyGenerator: (req) => `ip:${clientOf(req)}` });
-  const perAccountAndClient = rateLimit({ ...common, keyGenerator: (req) => `user:${accountOf(req)}|ip:${clientOf(req)}` });
+  const perIp = rateLimit({ ...common, store: new SharedCounterStore(deps.db, deps.secret, 'login-ip'), keyGenerator: (req) => `ip:${clientOf(req)}` });
+  const perAccountAndClient = rateLimit({ ...common, store: new SharedCounterStore(deps.db, deps.secret, 'login-account-client'), keyGenerator: (req) => `user:${accountOf(req)}|ip:${clientOf(req)}` });
   return [perIp, perAccountAndClient, accountDelay(deps.config.loginRateLimit)];
 }
 

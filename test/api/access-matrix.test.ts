@@ -129,6 +129,9 @@ const ROWS: Row[] = [
       const { waitForImport } = await import('../support/workbooks.ts');
       expect((await waitForImport(fx.clients.admin, c.id)).status).to.equal('committed');
     } },
+  // Discarding an uncommitted import (issue 13 item 3): its files go, the record stays as `discarded`.
+  { method: 'DELETE', path: '/api/imports/{id}', target: 'import', policy: 'scoped', fresh: true,
+    check: (res, c) => expect(res.body).to.include({ id: c.id, status: 'discarded' }) },
 ];
 
 describe('access matrix', function () {

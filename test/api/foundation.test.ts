@@ -100,7 +100,7 @@ describe('foundation: the PGlite data folder', function () {
 
     // A second process (the real entry point) must refuse the folder and exit non-zero with a clear message.
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: '' },
+      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: '', DATABASE_READ_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

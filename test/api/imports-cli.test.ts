@@ -9,7 +9,7 @@ import { col, surveyRows, workbookBuffer } from '../support/workbooks.ts';
 /** The CLI on its own data folder (PGlite, under the folder lock), as an operator runs it. */
 function runCli(dataDir: string, args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', ADMIN_PASSWORD, LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', DATABASE_READ_URL: '', ADMIN_PASSWORD, LOG_LEVEL: 'warn' },
     encoding: 'utf8',
     timeout: 240_000,
   });

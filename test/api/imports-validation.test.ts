@@ -19,6 +19,8 @@ describe('imports: headers, values, members, scope, annotated workbook', functio
   let t: TestServer;
   let district: ApiClient;
   let bad: any;
+  /** The annotated workbook of `bad`, fetched before its commit (a committed import keeps no files). */
+  let annotated: { status: number; body: any };
   before(async () => {
     t = await startTestServer();
     district = await t.as('district');
@@ -86,6 +88,7 @@ describe('imports: headers, values, members, scope, annotated workbook', functio
     expect(refused.body.error.code).to.equal('INVALID_ROWS');
     const before = await queryRows<{ n: number }>(t.registry.deps.db, sql`select count(*)::int as n from households where household_code like 'B%'`);
     expect(before[0]!.n).to.equal(0);
+    annotated = await district.get(`/api/imports/${bad.id}/annotated.xlsx`);
     expect((await district.post(`/api/imports/${bad.id}/commit`, { skipInvalid: true })).status).to.equal(202);
     expect((await waitForImport(district, bad.id)).status).to.equal('committed');
     const after = await queryRows<{ n: number }>(t.registry.deps.db, sql`select count(*)::int as n from households where household_code like 'B%'`);
@@ -93,7 +96,7 @@ describe('imports: headers, values, members, scope, annotated workbook', functio
   });
 
   it('hands back the workbook with an errors column and the bad cells commented in Vietnamese', async () => {
-    const res = await district.get(`/api/imports/${bad.id}/annotated.xlsx`);
+    const res = annotated;
     expect(res.status).to.equal(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body);

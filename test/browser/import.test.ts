@@ -84,4 +84,26 @@ describe('browser: Excel import with a bad row', function () {
     await page.waitForSelector('[data-testid=import-history] tbody tr');
     expect(browser.pageErrors).to.deep.equal([]);
   });
+
+  it('discards an uncommitted import: its files are deleted, the registry is unchanged (issue 13 item 3)', async () => {
+    const file = path.join(dir, 'phieu-huy.xlsx');
+    const sets = (await admin.get('/api/criteria')).body.data as { indicators: { code: string }[] }[];
+    await surveyWorkbook(file, WARD, [...new Set(sets.flatMap((set) => set.indicators.map((i) => i.code)))]);
+    await page.goto(`${t.baseUrl}/#/import`);
+    await page.setInputFiles('[data-testid=import-file]', file);
+    await page.click('[data-testid=import-upload]');
+    await page.waitForSelector('[data-testid=import-state][data-status=validated]', { timeout: 90_000 });
+    const id = new URL(page.url().replace('/#/', '/')).searchParams.get('id')!;
+    expect(await page.isVisible('[data-testid=import-annotated]')).to.equal(true);
+    page.once('dialog', (d) => void d.accept());
+    await page.click('[data-testid=import-discard]');
+    await page.waitForSelector('[data-testid=import-state][data-status=discarded]');
+    expect(await page.isVisible('[data-testid=import-annotated]')).to.equal(false);
+    expect(await page.isVisible('[data-testid=import-commit]')).to.equal(false);
+    const record = (await admin.get(`/api/imports/${id}`)).body;
+    expect(record.status).to.equal('discarded');
+    expect(record.purgedAt).to.be.a('string');
+    expect((await admin.get(`/api/imports/${id}/annotated.xlsx`)).status).to.equal(410);
+    expect(browser.pageErrors).to.deep.equal([]);
+  });
 });

@@ -26,6 +26,18 @@ export const WARDS = ['26764', '26767', '26770', '26773', '26776', '26779', '267
 
 /** The PostgreSQL server the API tests also run against in CI (unset: PGlite only). */
 export const TEST_DATABASE_URL = process.env.DATABASE_URL || '';
+/**
+ * A streaming replica of TEST_DATABASE_URL's server (issue 16; `npm run test:scale` runs the suite so): each test
+ * database made on the primary is read through the same name on the replica.
+ */
+export const TEST_DATABASE_READ_URL = process.env.DATABASE_READ_URL || '';
+
+/** The same server URL with another database name. */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
 
 function migrationsHash(): string {
   const h = crypto.createHash('sha256');
@@ -86,6 +98,22 @@ export async function freshPostgresDatabase(baseUrl: string): Promise<{ url: str
   };
 }
 
+/** Waits until a database exists on a replica (its CREATE DATABASE is replayed a moment after the primary's). */
+async function untilConnects(url: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    const c = new pg.Client({ connectionString: url });
+    try {
+      await c.connect();
+      await c.end();
+      return;
+    } catch (err) {
+      await c.end().catch(() => {});
+      if (i >= 100) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
 export interface TestServer {
   baseUrl: string;
   registry: Registry;
@@ -117,7 +145,12 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     if (!TEST_DATABASE_URL) throw new Error('DATABASE_URL is not set for a postgres test');
     const fresh = await freshPostgresDatabase(TEST_DATABASE_URL);
     drop = fresh.drop;
-    config = testConfig({ DATABASE_URL: fresh.url, ...opts.env });
+    const readUrl: Record<string, string> = {};
+    if (TEST_DATABASE_READ_URL) {
+      readUrl.DATABASE_READ_URL = withDatabase(TEST_DATABASE_READ_URL, new URL(fresh.url).pathname.slice(1));
+      await untilConnects(readUrl.DATABASE_READ_URL);
+    }
+    config = testConfig({ DATABASE_URL: fresh.url, ...readUrl, ...opts.env });
     registry = await openRegistry(config, createLogger(config, opts.logSink), { announce: () => {} });
   } else {
     const template = await pgliteTemplate();

@@ -195,10 +195,13 @@ export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<ListPa
   const start: repo.PageStart = c ? (c.direction === 'next' ? { after: c.key } : { before: c.key }) : { offset: (page - 1) * pageSize };
   const wards = filters.ward ? [filters.ward] : ctx.actor.role === 'ward' && ctx.actor.wardCode ? [ctx.actor.wardCode] : null;
   const key = JSON.stringify([scopeKey(ctx), filters.ward ?? null, filters.status ?? 'active', filters.q ? searchQueryOf(filters.q) : '', filters.round ?? null, filters.standard ?? null, filters.category ?? null]);
-  const [rows, version] = await Promise.all([repo.pageHouseholds(ctx.db, where, start, pageSize, filters.round, roundMin), readDataVersion(ctx.db, wards)]);
+  // The replica when there is one (issue 16): rows, version and count from the same database, so a cached total
+  // always matches the data it was counted on.
+  const read = ctx.readDb ?? ctx.db;
+  const [rows, version] = await Promise.all([repo.pageHouseholds(read, where, start, pageSize, filters.round, roundMin), readDataVersion(read, wards)]);
   let total = totals.get(key, version);
   if (total === undefined) {
-    total = await repo.countHouseholds(ctx.db, where);
+    total = await repo.countHouseholds(read, where);
     totals.set(key, version, total);
   }
   const first = rows[0];

@@ -38,7 +38,7 @@ export async function annotateWorkbook(job: AnnotateJob): Promise<{ sheets: numb
   const infos = new Map<string, SheetInfo>((JSON.parse(fs.readFileSync(job.sheetsFile, 'utf8')) as SheetInfo[]).map((s) => [s.name, s]));
 
   const tmp = `${job.out}.${process.pid}.tmp`;
-  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true, useSharedStrings: false });
+  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: fs.createWriteStream(tmp, { mode: 0o600 }), useStyles: true, useSharedStrings: false });
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(job.file, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   let sheets = 0;
   for await (const ws of reader) {

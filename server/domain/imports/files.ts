@@ -1,43 +1,51 @@
 /**
- * Where an import keeps its data: config.dataDir/imports/<id>/ holds the upload, the parsed rows and the errors as
- * NDJSON (one JSON value per line), so neither the API process nor the parser holds a whole file in memory.
+ * Temporary files of the import steps: private folders under DATA_DIR/tmp, and NDJSON (one JSON value per line)
+ * writers and readers, so neither the API process nor the parser holds a whole file in memory.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { once } from 'node:events';
 
-export interface ImportPaths {
-  dir: string;
-  upload: string;
-  rows: string;
-  errors: string;
-  /** Row warnings of the dry run (issue 17), for the annotated workbook. */
-  warnings: string;
-  /** Header row and width of each data sheet, for the annotated workbook. */
-  sheets: string;
-  annotated: string;
-}
+const TMP_PREFIX = 'import-';
 
-export function importPaths(dataDir: string, id: string): ImportPaths {
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad import id');
-  const dir = path.join(dataDir, 'imports', id);
-  return {
-    dir,
-    upload: path.join(dir, 'upload.xlsx'),
-    rows: path.join(dir, 'rows.ndjson'),
-    errors: path.join(dir, 'errors.ndjson'),
-    warnings: path.join(dir, 'warnings.ndjson'),
-    sheets: path.join(dir, 'sheets.json'),
-    annotated: path.join(dir, 'annotated.xlsx'),
-  };
-}
-
-/** Incoming uploads land here first (before the import has an id). */
-export function uploadTmpDir(dataDir: string): string {
-  const dir = path.join(dataDir, 'imports', 'tmp');
-  fs.mkdirSync(dir, { recursive: true });
+/**
+ * The one place an import touches the disk: DATA_DIR/tmp (0700), where an upload lands and where the parser child
+ * reads and writes while it works. Everything in it is created 0600 and deleted as soon as the step ends; the import
+ * itself lives in the database (issue 16, issue 13 item 3).
+ */
+export function privateTmpDir(dataDir: string): string {
+  const dir = path.join(dataDir, 'tmp');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
   return dir;
+}
+
+/** A fresh 0700 folder for one step of one import, named after this process so a restart can sweep a dead one's. */
+export function jobTmpDir(dataDir: string): string {
+  return fs.mkdtempSync(path.join(privateTmpDir(dataDir), `${TMP_PREFIX}${process.pid}-`));
+}
+
+/**
+ * Deletes what dead processes left in DATA_DIR/tmp (a SIGKILL mid-parse leaves parsed rows behind), and the
+ * DATA_DIR/imports folder of versions that kept imports on disk. Folders of live processes (another instance sharing
+ * the data folder) are kept.
+ */
+export function sweepImportFiles(dataDir: string, isAlive: (pid: number) => boolean): number {
+  let removed = 0;
+  const legacy = path.join(dataDir, 'imports');
+  if (fs.existsSync(legacy)) {
+    fs.rmSync(legacy, { recursive: true, force: true });
+    removed++;
+  }
+  const tmp = privateTmpDir(dataDir);
+  for (const name of fs.readdirSync(tmp)) {
+    const pid = Number(/^(?:import-)?(\d+)-/.exec(name)?.[1]);
+    if (pid === process.pid || (pid && isAlive(pid))) continue;
+    fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }
 
 /** Appends JSON lines with back-pressure. */
@@ -45,7 +53,7 @@ export class NdjsonWriter {
   private readonly stream: fs.WriteStream;
   count = 0;
   constructor(file: string) {
-    this.stream = fs.createWriteStream(file, { encoding: 'utf8' });
+    this.stream = fs.createWriteStream(file, { encoding: 'utf8', mode: 0o600 });
   }
   async write(value: unknown): Promise<void> {
     this.count++;

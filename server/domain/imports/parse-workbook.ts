@@ -200,7 +200,7 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
   }
   onProgress(processed, zip.rows);
   result.processedRows = processed;
-  fs.writeFileSync(job.sheetsFile, JSON.stringify(sheetInfos));
+  fs.writeFileSync(job.sheetsFile, JSON.stringify(sheetInfos), { mode: 0o600 });
   await rowsOut.close();
   if (householdSheets === 0) throw new ImportFailureError(failures.noHouseholdSheet());
 

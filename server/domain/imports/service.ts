@@ -1,48 +1,31 @@
 /**
- * The import flow: upload → parse and validate off the request path (child process) → dry-run summary → commit in
- * one transaction. State lives in the `imports` table; files and parsed rows in config.dataDir/imports/<id>/.
+ * The import flow: upload → parse and validate off the request path (child process, on whichever instance claims
+ * the job: jobs.ts) → dry-run summary → commit in one transaction. State, upload, parsed rows and annotated workbook
+ * live in the database (issue 16); the data is deleted once the import is committed, fails, is discarded or expires,
+ * leaving the record with its summary and first STORED_ERRORS errors (issue 13 item 3).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { approvedKeys } from '../rounds/guard.ts';
 import type { Ctx } from '../../context.ts';
 import { inTransaction } from '../../db/tx.ts';
 import { AppError, errors, loggableError } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
-import { wardInScope } from '../scope.ts';
-import { listWards } from '../units/repository.ts';
 import { cleanText } from '../text.ts';
-import { applyRows, applyRowsWith, type RowSource } from './apply.ts';
+import { applyRowsWith, type RowSource } from './apply.ts';
 import { refreshStatistics } from '../../db/maintenance.ts';
-import { failures, type ImportFailure } from './failures.ts';
-import { importPaths, NdjsonWriter, readNdjson, readNdjsonBatches } from './files.ts';
-import { indicatorColumns } from './indicators.ts';
+import { deleteChunks, ndjsonValues, readChunks, writeChunks } from './chunks-repository.ts';
+import { jobsOf, NotOurJob } from './jobs.ts';
 import * as repo from './repository.ts';
-import type { RowContext } from './row-rules.ts';
-import { runParser } from './runner.ts';
-import type { ImportError, ImportSummary } from './types.ts';
-import { DEFAULT_LIMITS } from './zip-check.ts';
+import { RUNNING_STATUSES, type ImportRow, type ImportStatus, type ImportSummary } from './types.ts';
 
-/** Errors kept in the JSON answer; the annotated workbook has all of them. */
-export const ERRORS_IN_JSON = 200;
-const PARALLEL_JOBS = 2;
-
-const runningByUser = new Map<string, string>();
-let activeJobs = 0;
-const waiting: (() => void)[] = [];
-
-async function slot(): Promise<() => void> {
-  if (activeJobs >= PARALLEL_JOBS) await new Promise<void>((resolve) => waiting.push(resolve));
-  activeJobs++;
-  return () => {
-    activeJobs--;
-    waiting.shift()?.();
-  };
-}
+/** Users between the "already running?" check and the insert of their import (one import at a time per user). */
+const starting = new Set<string>();
 
 const m = (vi: string, en: string) => ({ vi, en });
 const tooMany = () => errors.tooManyRequests(m('Bạn đang có một lượt nhập chưa xong; hãy chờ nó kết thúc', 'You already have an import running; wait for it to finish'));
+const overQuota = (mb: number) =>
+  new AppError('IMPORT_QUOTA_EXCEEDED', 429, m(`Các lượt nhập chưa ghi của bạn đã chiếm quá ${mb} MB; hãy ghi hoặc huỷ bớt lượt nhập cũ`, `Your uncommitted imports already hold more than ${mb} MB; commit or discard older imports`));
 
 function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -52,129 +35,72 @@ function sha256File(file: string): Promise<string> {
 }
 
 async function guardUser(ctx: Ctx): Promise<void> {
-  if (runningByUser.has(ctx.actor.userId) || (await repo.hasRunningImport(ctx.db, ctx.actor.userId))) throw tooMany();
-  runningByUser.set(ctx.actor.userId, 'starting');
+  if (starting.has(ctx.actor.userId) || (await repo.hasRunningImport(ctx.db, ctx.actor.userId))) throw tooMany();
+  starting.add(ctx.actor.userId);
+}
+
+/** Settles when the import leaves the running states (on whichever instance runs it). */
+async function settled(ctx: Ctx, id: string): Promise<void> {
+  for (;;) {
+    const status = await repo.statusOf(ctx.db, id);
+    if (!status || !RUNNING_STATUSES.includes(status)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 export interface Upload {
+  /** A temporary file the service takes over (and deletes). */
   path: string;
   originalName: string;
 }
 
-/** Registers the upload and starts validating it; `done` settles when the import is validated or failed. */
+/** Stores the upload in the database and queues it for validation; `done` settles when it is validated or failed. */
 export async function startImport(ctx: Ctx, upload: Upload): Promise<{ id: string; done: Promise<void> }> {
+  let guarded = false;
   try {
     await guardUser(ctx);
-  } catch (err) {
-    fs.rmSync(upload.path, { force: true });
-    throw err;
-  }
-  try {
-    const stat = fs.statSync(upload.path);
-    const record = await repo.insertImport(ctx.db, {
-      userId: ctx.actor.userId,
-      username: ctx.actor.username,
-      wardCode: ctx.actor.role === 'ward' ? ctx.actor.wardCode : null,
-      fileName: cleanText(path.basename(upload.originalName || 'upload.xlsx')).slice(0, 255) || 'upload.xlsx',
-      sha256: await sha256File(upload.path),
-      sizeBytes: stat.size,
-      status: 'queued',
-    });
-    const paths = importPaths(ctx.config.dataDir, record.id);
-    fs.mkdirSync(paths.dir, { recursive: true });
-    fs.renameSync(upload.path, paths.upload);
-    runningByUser.set(ctx.actor.userId, record.id);
-    const done = validateImport(ctx, record.id).finally(() => runningByUser.delete(ctx.actor.userId));
-    return { id: record.id, done };
-  } catch (err) {
-    runningByUser.delete(ctx.actor.userId);
-    fs.rmSync(upload.path, { force: true });
-    throw err;
-  }
-}
-
-/** What the parser must know besides the file: wards, the actor's scope, the indicator columns. */
-async function rowContext(ctx: Ctx): Promise<RowContext> {
-  const wards = (await listWards(ctx.db)).map((w) => ({ code: w.code, name: w.name, districtCode: w.districtCode }));
-  const { indicators, indicatorsByRound } = await indicatorColumns(ctx.db, ctx.config);
-  return {
-    wards,
-    allowedWards: wards.filter((w) => wardInScope(ctx.actor, w)).map((w) => w.code),
-    indicators,
-    indicatorsByRound,
-    roundMin: ctx.config.roundMin,
-    roundMax: ctx.config.roundMax,
-    currentYear: new Date().getFullYear(),
-    approvedWardRounds: [...(await approvedKeys(ctx.db))],
-  };
-}
-
-export function fileSource(file: string, batchSize = 2000): RowSource {
-  return { batches: () => readNdjsonBatches(file, batchSize) };
-}
-
-async function firstErrors(file: string, n: number): Promise<ImportError[]> {
-  const out: ImportError[] = [];
-  for await (const e of readNdjson<ImportError>(file)) {
-    out.push(e);
-    if (out.length >= n) break;
-  }
-  return out;
-}
-
-async function fail(ctx: Ctx, id: string, failure: ImportFailure): Promise<void> {
-  await repo.updateImport(ctx.db, id, { status: 'failed', failure });
-}
-
-async function validateImport(ctx: Ctx, id: string): Promise<void> {
-  const release = await slot();
-  const paths = importPaths(ctx.config.dataDir, id);
-  let progressWrite = Promise.resolve();
-  try {
-    await repo.transition(ctx.db, id, 'queued', 'parsing');
-    let last = 0;
-    const outcome = await runParser(
-      { file: paths.upload, rowsFile: paths.rows, errorsFile: paths.errors, sheetsFile: paths.sheets, ctx: await rowContext(ctx), limits: { ...DEFAULT_LIMITS, maxUncompressedBytes: ctx.config.importMaxUncompressedMb * 1048576 } },
-      {
-        memoryMb: ctx.config.importMemoryMb,
-        timeoutSeconds: ctx.config.importTimeoutSeconds,
-        onProgress: (processedRows, totalRows) => {
-          if (Date.now() - last < 1000) return;
-          last = Date.now();
-          progressWrite = progressWrite.then(() => repo.updateImport(ctx.db, id, { progress: { processedRows, totalRows } })).catch(() => {});
-        },
-      },
-    );
-    await progressWrite;
-    if (!outcome.ok) {
-      // The parser's detail text may quote cells of the file: only the failure code is logged.
-      if (outcome.detail) ctx.logger.warn({ importId: id, code: outcome.failure.code }, 'import parse failed');
-      return await fail(ctx, id, outcome.failure);
+    guarded = true;
+    const size = fs.statSync(upload.path).size;
+    if ((await repo.storedUploadBytes(ctx.db, ctx.actor.userId)) + size > ctx.config.importQuotaBytes) {
+      throw overQuota(Math.round(ctx.config.importQuotaBytes / 1048576));
     }
-    const r = outcome.result;
-    const warnings = new NdjsonWriter(paths.warnings);
-    const shownWarnings: ImportError[] = [];
-    const plan = await applyRows(ctx, fileSource(paths.rows), {
-      mode: 'dry',
-      onWarnings: async (found) => {
-        for (const w of found) await warnings.write(w);
-        shownWarnings.push(...found.slice(0, ERRORS_IN_JSON - shownWarnings.length));
-      },
-    }).finally(() => warnings.close());
-    const summary: ImportSummary = { rows: r.rows, valid: r.valid, invalid: r.invalid, ...plan, warningCount: warnings.count, warnings: shownWarnings };
-    await repo.updateImport(ctx.db, id, {
-      status: 'validated',
-      summary,
-      progress: { processedRows: r.processedRows, totalRows: r.processedRows },
-      errors: await firstErrors(paths.errors, ERRORS_IN_JSON),
-      errorCount: r.errorCount,
+    const sha256 = await sha256File(upload.path);
+    const record = await inTransaction(ctx.db, async (tx) => {
+      const r = await repo.insertImport(tx, {
+        userId: ctx.actor.userId,
+        username: ctx.actor.username,
+        wardCode: ctx.actor.role === 'ward' ? ctx.actor.wardCode : null,
+        fileName: cleanText(path.basename(upload.originalName || 'upload.xlsx')).slice(0, 255) || 'upload.xlsx',
+        sha256,
+        sizeBytes: size,
+        status: 'queued',
+      });
+      await writeChunks(tx, r.id, 'upload', upload.path);
+      return r;
     });
-  } catch (err) {
-    ctx.logger.error({ importId: id, err: loggableError(err) }, 'import validation failed');
-    await fail(ctx, id, err instanceof AppError ? { code: err.code, message: err.messages } : failures.parserCrashed()).catch(() => {});
+    jobsOf(ctx.db).kick();
+    return { id: record.id, done: settled(ctx, record.id) };
   } finally {
-    release();
+    if (guarded) starting.delete(ctx.actor.userId);
+    fs.rmSync(upload.path, { force: true });
   }
+}
+
+/** The parsed rows an import holds in the database, read chunk by chunk (inside the commit's transaction). */
+function storedSource(exec: Ctx['db'], id: string, batchSize = 2000): RowSource {
+  return {
+    async *batches() {
+      let batch: ImportRow[] = [];
+      for await (const row of ndjsonValues<ImportRow>(readChunks(exec, id, 'rows'))) {
+        batch.push(row);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
+    },
+  };
 }
 
 export async function getImport(ctx: Ctx, id: string): Promise<repo.ImportRecord> {
@@ -203,39 +129,44 @@ export async function commitImport(ctx: Ctx, id: string, opts: { skipInvalid?: b
     ]);
   }
   await guardUser(ctx);
-  if (!(await repo.transition(ctx.db, id, 'validated', 'committing', { skipInvalid: Boolean(opts.skipInvalid) }))) {
-    runningByUser.delete(ctx.actor.userId);
-    throw new AppError('IMPORT_NOT_READY', 409, m('Lượt nhập đang được ghi', 'The import is already being committed'));
+  const jobs = jobsOf(ctx.db);
+  try {
+    const claimed = await repo.transition(ctx.db, id, 'validated', 'committing', { skipInvalid: Boolean(opts.skipInvalid), claimedBy: jobs.instance, heartbeatAt: new Date() });
+    if (!claimed) throw new AppError('IMPORT_NOT_READY', 409, m('Lượt nhập đang được ghi', 'The import is already being committed'));
+  } finally {
+    starting.delete(ctx.actor.userId);
   }
-  runningByUser.set(ctx.actor.userId, id);
-  const done = runCommit(ctx, id, summary).finally(() => runningByUser.delete(ctx.actor.userId));
-  return { id, done };
+  void runCommit(ctx, id, summary, jobs.instance);
+  return { id, done: settled(ctx, id) };
 }
 
 const STATISTICS_REFRESH_ROWS = 1000;
 
-async function runCommit(ctx: Ctx, id: string, validated: ImportSummary): Promise<void> {
-  const release = await slot();
-  const paths = importPaths(ctx.config.dataDir, id);
+async function runCommit(ctx: Ctx, id: string, validated: ImportSummary, instance: string): Promise<void> {
+  const jobs = jobsOf(ctx.db);
+  const release = await jobs.slot();
   try {
     let changed = 0;
     await inTransaction(ctx.db, async (tx) => {
-      const applied = await applyRowsWith(tx, ctx, fileSource(paths.rows), { importId: id });
+      // Held until the end: other instances see the commit alive by this lock, whatever its heartbeat says.
+      if (!(await repo.lockClaimed(tx, id, instance, 'committing'))) throw new NotOurJob();
+      const applied = await applyRowsWith(tx, ctx, storedSource(tx, id), { importId: id });
       changed = applied.households.new + applied.households.updated + applied.assessments.new + applied.assessments.updated;
       const summary: ImportSummary = { ...validated, ...applied };
-      await repo.updateImport(tx, id, { status: 'committed', summary, committedAt: new Date() });
+      // Committed: only the record stays (summary, stored errors); the upload and parsed rows go in the same transaction.
+      await repo.updateImport(tx, id, { status: 'committed', summary, committedAt: new Date(), claimedBy: null, heartbeatAt: null, purgedAt: new Date() });
+      await deleteChunks(tx, id);
       // A re-import that changes nothing leaves no audit trace at all (issue 5).
-      if (applied.households.new + applied.households.updated + applied.assessments.new + applied.assessments.updated > 0) {
+      if (changed > 0) {
         await recordAudit(tx, ctx, { action: 'import', entity: 'import', entityId: id, meta: { households: applied.households, assessments: applied.assessments } });
       }
     });
-    // Committed: the user may start the next import now, not only after the statistics refresh below.
-    runningByUser.delete(ctx.actor.userId);
     // Large loads change the tables' shape: refresh the planner's statistics (PGlite never does it by itself).
     if (changed >= STATISTICS_REFRESH_ROWS) await refreshStatistics(ctx.db).catch(() => {});
   } catch (err) {
+    if (err instanceof NotOurJob) return;
     ctx.logger.error({ importId: id, err: loggableError(err) }, 'import commit failed');
-    await fail(ctx, id, {
+    await jobs.fail(id, 'committing', {
       code: 'COMMIT_FAILED',
       message: m('Ghi dữ liệu thất bại; sổ hộ không thay đổi. Hãy tải tệp lên lại', 'Writing failed; the registry is unchanged. Upload the file again'),
     }).catch(() => {});
@@ -244,7 +175,25 @@ async function runCommit(ctx: Ctx, id: string, validated: ImportSummary): Promis
   }
 }
 
-/** Marks imports a previous process left running as failed (their transaction never committed). */
-export async function failInterruptedImports(ctx: Pick<Ctx, 'db'>): Promise<number> {
-  return repo.failRunningImports(ctx.db, failures.interrupted());
+const DISCARDABLE: ImportStatus[] = ['queued', 'parsing', 'validated', 'failed'];
+
+/**
+ * Discards an uncommitted import (DELETE /api/imports/:id): its upload, parsed rows and annotated workbook are
+ * deleted at once; the record stays as `discarded` with its summary and stored errors. A parse still running on
+ * some instance finds its claim gone and drops its work. Discarding twice answers the same.
+ */
+export async function discardImport(ctx: Ctx, id: string): Promise<repo.ImportRecord> {
+  const record = await getImport(ctx, id);
+  if (record.status === 'discarded' || record.status === 'expired') return record;
+  if (!DISCARDABLE.includes(record.status as ImportStatus)) {
+    throw new AppError('IMPORT_NOT_DISCARDABLE', 409, m('Lượt nhập đã hoặc đang được ghi vào sổ; không huỷ được', 'The import is committed or being committed; it cannot be discarded'));
+  }
+  return inTransaction(ctx.db, async (tx) => {
+    if (!(await repo.transition(tx, id, record.status as ImportStatus, 'discarded', { claimedBy: null, heartbeatAt: null, purgedAt: new Date() }))) {
+      throw new AppError('IMPORT_NOT_DISCARDABLE', 409, m('Lượt nhập vừa thay đổi trạng thái; hãy tải lại trang', 'The import just changed state; reload it'));
+    }
+    await deleteChunks(tx, id);
+    await recordAudit(tx, ctx, { action: 'discard', entity: 'import', entityId: id, wardCode: record.wardCode, meta: { status: record.status } });
+    return (await repo.findImport(tx, ctx.actor, id))!;
+  });
 }

@@ -4,7 +4,7 @@ import type { Area, Category, IncomePer } from '../criteria/types.ts';
 import type { AssessmentFacts } from '../assessments/rules.ts';
 import type { Member } from '../households/rules.ts';
 
-export type ImportStatus = 'queued' | 'parsing' | 'validated' | 'failed' | 'committing' | 'committed';
+export type ImportStatus = 'queued' | 'parsing' | 'validated' | 'failed' | 'committing' | 'committed' | 'discarded' | 'expired';
 export const RUNNING_STATUSES: ImportStatus[] = ['queued', 'parsing', 'committing'];
 
 /** One problem on one cell (or row): `row` is the row number Excel shows, `column` the header as written. */

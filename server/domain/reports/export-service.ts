@@ -4,7 +4,7 @@
  * audit first, so a refusal is still a JSON error; only then does the caller open the download and stream.
  */
 import type { Writable } from 'node:stream';
-import type { Ctx } from '../../context.ts';
+import { readerOf, type Ctx } from '../../context.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { indicatorColumns } from '../imports/indicators.ts';
 import { householdListConditions, type HouseholdFilters } from '../households/repository.ts';
@@ -54,14 +54,16 @@ export function householdsFileName(f: Pick<HouseholdFilters, 'ward' | 'round' | 
  * status, search text, round and category). A ward outside the scope is 404, as in the list.
  */
 export async function prepareHouseholdsExport(ctx: Ctx, filters: HouseholdFilters): Promise<PreparedExport> {
+  // Reads from the replica when there is one (the audit row below goes to the primary).
+  const read = readerOf(ctx).db;
   // The wards to walk: the filtered one (404 outside the scope), else the scope's (an admin's scope is every ward).
   const wards = filters.ward
-    ? [await requireWardInScope(ctx.db, ctx.actor, filters.ward)]
+    ? [await requireWardInScope(read, ctx.actor, filters.ward)]
     : ctx.actor.role === 'admin'
-      ? await listWards(ctx.db)
-      : await wardsInScope(ctx.db, ctx.actor, ctx.config.districtCode);
+      ? await listWards(read)
+      : await wardsInScope(read, ctx.actor, ctx.config.districtCode);
   const where = householdListConditions(ctx.actor, filters, ctx.config.roundMin);
-  const { indicators } = await indicatorColumns(ctx.db, ctx.config);
+  const { indicators } = await indicatorColumns(read, ctx.config);
   await recordAudit(ctx.db, ctx, {
     action: 'export',
     entity: 'households',
@@ -72,7 +74,7 @@ export async function prepareHouseholdsExport(ctx: Ctx, filters: HouseholdFilter
   return {
     fileName: householdsFileName(filters),
     write: async (out) => {
-      await writeHouseholdsWorkbook(wards, indicators, (page) => pageHouseholdsForExport(ctx.db, where, { ...page, round: filters.round, limit: EXPORT_PAGE }), out);
+      await writeHouseholdsWorkbook(wards, indicators, (page) => pageHouseholdsForExport(read, where, { ...page, round: filters.round, limit: EXPORT_PAGE }), out);
     },
   };
 }

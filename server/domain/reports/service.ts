@@ -5,7 +5,7 @@
  * own ward only and `total: null` (a district total would disclose the other wards' figures).
  */
 import crypto from 'node:crypto';
-import type { Ctx } from '../../context.ts';
+import { readerOf, type Ctx } from '../../context.ts';
 import { readDataVersion, VersionedCache } from '../data-version.ts';
 import { wardsInScope } from '../scope.ts';
 import { findDistrict } from '../units/repository.ts';
@@ -15,7 +15,7 @@ import { approvalLookup } from '../rounds/service.ts';
 import type { WardRoundRow } from '../rounds/repository.ts';
 import { buildRateRow, countRounds, emptyCounts, sumCounts, sumTotals, type Approval, type RateRow, type RoundCounts, type Standard } from './rules.ts';
 
-type ReportCtx = Pick<Ctx, 'db' | 'config' | 'actor'>;
+type ReportCtx = Pick<Ctx, 'db' | 'readDb' | 'config' | 'actor'>;
 
 export interface RoundReport {
   round: number;
@@ -112,7 +112,8 @@ export async function reportTag(ctx: ReportCtx, kind: 'rates' | 'trend', q: Reco
   const wards = a.role === 'ward' && a.wardCode ? [a.wardCode] : null;
   const scope = `${a.role}:${a.role === 'ward' ? a.wardCode : (a.districtCode ?? ctx.config.districtCode)}`;
   const key = `${kind}|${scope}|${JSON.stringify(q)}`;
-  const version = await readDataVersion(ctx.db, wards);
+  // Read where the report will be read (the replica, issue 16): the version matches the data it tags.
+  const version = await readDataVersion(readerOf(ctx).db, wards);
   const hash = crypto.createHash('sha256').update(key).digest('base64url').slice(0, 16);
   return { key, version, etag: `W/"${kind}-${hash}-${version}"` };
 }
@@ -128,14 +129,14 @@ async function cached<T extends RatesReport | TrendReport>(tag: ReportTag | unde
 /** The rates report; with a tag (reportTag) it is served from the cache while the data version stays the same. */
 export async function ratesReport(ctx: ReportCtx, q: { round: number; standard: Standard }, tag?: ReportTag): Promise<RatesReport> {
   return cached(tag, async () => {
-    const r = await computeRounds(ctx, q.standard, q.round, q.round);
+    const r = await computeRounds(readerOf(ctx), q.standard, q.round, q.round);
     return { round: q.round, standard: q.standard, scope: r.scope, district: r.district, rows: r.rounds[0]!.rows, total: r.rounds[0]!.total, sections: r.rounds[0]!.sections };
   });
 }
 
 export async function trendReport(ctx: ReportCtx, q: { from: number; to: number; standard: Standard }, tag?: ReportTag): Promise<TrendReport> {
   return cached(tag, async () => {
-    const r = await computeRounds(ctx, q.standard, q.from, q.to);
+    const r = await computeRounds(readerOf(ctx), q.standard, q.from, q.to);
     return { standard: q.standard, from: q.from, to: q.to, scope: r.scope, district: r.district, rounds: r.rounds };
   });
 }

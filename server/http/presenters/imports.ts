@@ -28,6 +28,8 @@ export function presentImport(r: ImportRecord) {
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
     committedAt: iso(r.committedAt),
+    /** When the upload, parsed rows and annotated workbook were deleted (commit, failure, discard, expiry). */
+    purgedAt: iso(r.purgedAt),
   };
 }
 

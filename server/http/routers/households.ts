@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { AppDeps } from '../../context.ts';
 import { validate } from '../validate.ts';
-import { ctxOf } from '../auth.ts';
+import { ctxOf, readCtxOf } from '../auth.ts';
 import { errors } from '../../errors.ts';
 import * as service from '../../domain/households/service.ts';
 import type { AssessmentInput } from '../../domain/assessments/rules.ts';
@@ -24,7 +24,7 @@ export function householdsRouter(deps: AppDeps): Router {
   const r = Router();
 
   r.get('/households', async (req, res) => {
-    const ctx = ctxOf(req, deps);
+    const ctx = await readCtxOf(req, deps);
     const q = validate<service.ListInput>(listQuery, req.query);
     const list = await service.listHouseholds(ctx, q);
     res.json({ data: list.rows.map((h) => presentListedHousehold(h, q.round)), meta: { total: list.total, page: q.page, pageSize: q.pageSize, nextCursor: list.nextCursor, prevCursor: list.prevCursor } });

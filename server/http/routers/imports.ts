@@ -1,27 +1,53 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import multer from 'multer';
+import multer, { type StorageEngine } from 'multer';
 import type { AppDeps } from '../../context.ts';
 import { errors } from '../../errors.ts';
 import { ctxOf } from '../auth.ts';
 import { validate } from '../validate.ts';
 import { commitBody, listQuery } from '../schemas/imports.ts';
 import { presentImport, presentImportListItem } from '../presenters/imports.ts';
-import { uploadTmpDir } from '../../domain/imports/files.ts';
-import { commitImport, getImport, listImports, startImport } from '../../domain/imports/service.ts';
+import { privateTmpDir } from '../../domain/imports/files.ts';
+import { commitImport, discardImport, getImport, listImports, startImport } from '../../domain/imports/service.ts';
 import { annotatedWorkbook, templateWorkbook } from '../../domain/imports/workbooks.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** Survey workbook import (issue 5): template, upload → dry run, status, commit, annotated workbook, history. */
+/**
+ * Multer storage for an upload on its way into the database: a 0600 file in DATA_DIR/tmp (0700), named after this
+ * process so a restart sweeps what a killed one left. The import service stores it and deletes it.
+ */
+function privateDiskStorage(dataDir: string): StorageEngine {
+  return {
+    _handleFile(_req, file, cb) {
+      const target = path.join(privateTmpDir(dataDir), `${process.pid}-${crypto.randomUUID()}.upload`);
+      const out = fs.createWriteStream(target, { mode: 0o600, flags: 'wx' });
+      let size = 0;
+      file.stream.on('data', (d: Buffer) => (size += d.length));
+      pipeline(file.stream, out).then(
+        () => cb(null, { path: target, size }),
+        (err) => {
+          fs.rmSync(target, { force: true });
+          cb(err);
+        },
+      );
+    },
+    _removeFile(_req, file, cb) {
+      fs.rm(file.path, { force: true }, cb);
+    },
+  };
+}
+
+/** Survey workbook import (issue 5): template, upload → dry run, status, commit, discard, annotated workbook, history. */
 export function importsRouter(deps: AppDeps): Router {
   const r = Router();
 
   const upload = multer({
-    storage: multer.diskStorage({
-      destination: (_req, _file, cb) => cb(null, uploadTmpDir(deps.config.dataDir)),
-      filename: (_req, _file, cb) => cb(null, `${crypto.randomUUID()}.upload`),
-    }),
+    storage: privateDiskStorage(deps.config.dataDir),
     limits: { fileSize: deps.config.uploadLimitBytes, files: 1, fields: 5, parts: 6 },
     defParamCharset: 'utf8',
   });
@@ -63,10 +89,15 @@ export function importsRouter(deps: AppDeps): Router {
     res.status(202).location(`/api/imports/${id}`).json({ id, status: 'committing' });
   });
 
+  /** Discards an uncommitted import: its files are deleted, the record stays (issue 13 item 3). */
+  r.delete('/imports/:id', async (req, res) => {
+    res.json(presentImport(await discardImport(ctxOf(req, deps), req.params.id)));
+  });
+
   r.get('/imports/:id/annotated.xlsx', async (req, res) => {
     const file = await annotatedWorkbook(ctxOf(req, deps), req.params.id);
     res.type(XLSX).attachment(file.fileName);
-    res.sendFile(file.path);
+    await pipeline(Readable.from(file.chunks), res);
   });
   return r;
 }

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../context.ts';
-import { ctxOf } from '../auth.ts';
+import { ctxOf, readCtxOf } from '../auth.ts';
 import { validate } from '../validate.ts';
 import { householdsExportQuery, ratesQuery, totalBody, totalParams, totalsQuery, trendQuery } from '../schemas/reports.ts';
 import { presentRatesReport, presentTrendReport, presentWardTotal } from '../presenters/reports.ts';
@@ -60,7 +60,7 @@ export function reportsRouter(deps: AppDeps): Router {
   });
 
   r.get('/reports/rates', async (req, res) => {
-    const ctx = ctxOf(req, deps);
+    const ctx = await readCtxOf(req, deps);
     const q = validate<{ round: number; standard: Standard }>(rates, req.query);
     const tag = await reportTag(ctx, 'rates', q);
     if (notModified(req, res, tag)) return;
@@ -68,7 +68,7 @@ export function reportsRouter(deps: AppDeps): Router {
   });
 
   r.get('/reports/trend', async (req, res) => {
-    const ctx = ctxOf(req, deps);
+    const ctx = await readCtxOf(req, deps);
     const q = validate<{ from: number; to: number; standard: Standard }>(trend, req.query);
     const tag = await reportTag(ctx, 'trend', q);
     if (notModified(req, res, tag)) return;
@@ -76,13 +76,13 @@ export function reportsRouter(deps: AppDeps): Router {
   });
 
   r.get('/reports/rates.xlsx', async (req, res) => {
-    const ctx = ctxOf(req, deps);
+    const ctx = await readCtxOf(req, deps);
     const q = validate<{ round: number; standard: Standard }>(rates, req.query);
     await download(res, await prepareRatesExport(ctx, q));
   });
 
   r.get('/households.xlsx', async (req, res) => {
-    const ctx = ctxOf(req, deps);
+    const ctx = await readCtxOf(req, deps);
     const q = validate<HouseholdFilters>(householdsExportQuery, req.query);
     await download(res, await prepareHouseholdsExport(ctx, q));
   });
