@@ -275,23 +275,10 @@ export interface AuditEntry {
 }
 
 // ── Duplicates (issue 17) ───────────────────────────────────────────────────────────────────────────────────
-/** The other household of a pair or warning: in full inside the caller's scope, only its ward outside. */
-export interface DuplicateSide {
-  wardCode: string;
-  wardName: string;
-  id?: string;
-  householdCode?: string;
-  headName?: string;
-  address?: string;
-}
-
-/** Returned in `warnings` by a household save: the save went through. */
-export interface DuplicateWarning {
-  code: 'DUPLICATE_PERSON';
-  path: string;
-  message: Localized;
-  household: DuplicateSide;
-}
+/** The other household of a pair or warning (full inside the caller's scope, only its ward outside), and the
+ * `warnings` entry of a household save: one definition, the server's. */
+export type { OtherHousehold as DuplicateSide, DuplicateWarning } from '../../server/domain/duplicates/rules.ts';
+import type { OtherHousehold as DuplicateSide } from '../../server/domain/duplicates/rules.ts';
 
 export type DuplicateKind = 'id' | 'name';
 
