@@ -84,6 +84,7 @@ export function routeDocs(config: Config): RouteDoc[] {
     { method: 'post', path: '/imports', tag: 'imports', summary: 'Upload a survey workbook: starts the dry run', access: all, upload: true, reply: 'accepted', status: 202 },
     { method: 'get', path: '/imports', tag: 'imports', summary: 'Import history', access: all, query: importsListQuery, reply: 'list' },
     { method: 'get', path: '/imports/:id', tag: 'imports', summary: 'Import status, progress and row errors', access: all, params: importIdParam, reply: 'json' },
+    { method: 'delete', path: '/imports/:id', tag: 'imports', summary: 'Discard an uncommitted import: its stored workbook and rows are deleted (409 once committed)', access: all, params: importIdParam, reply: 'json' },
     { method: 'post', path: '/imports/:id/commit', tag: 'imports', summary: 'Commit a checked import', access: all, params: importIdParam, body: commitBody, reply: 'accepted', status: 202 },
     { method: 'get', path: '/imports/:id/annotated.xlsx', tag: 'imports', summary: 'The uploaded workbook with each error marked', access: all, params: importIdParam, reply: 'xlsx' },
 
