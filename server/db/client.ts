@@ -146,6 +146,11 @@ async function openPool(url: string, max = 10, applicationName?: string): Promis
       }) as typeof pg.types.getTypeParser,
     },
   });
+  // A server restart or a dropped database ends pooled connections ("terminating connection due to administrator
+  // command"). pg emits that on the pool; unhandled, it would crash the process. The pool has already discarded the
+  // client and the next query reconnects, so there is nothing to do, and the driver's message is not logged (it may
+  // quote parameters: issue 13).
+  pool.on('error', () => {});
   // Fail fast with a clear message instead of at the first request.
   try {
     const client = await pool.connect();
