@@ -10,15 +10,10 @@ import { FOLD_TABLE, type DuplicateKind, type Resolution } from './rules.ts';
 
 const p = (values: unknown[]) => sql.param(values);
 
-export interface PersonMatch {
+/** A household holding a searched ID number: the same fields as a pair's side, keyed by the number. */
+export interface PersonMatch extends Omit<PairSide, 'id'> {
   idNumber: string;
   householdId: string;
-  wardCode: string;
-  wardName: string;
-  districtCode: string;
-  householdCode: string;
-  headName: string;
-  address: string;
 }
 
 /** Active households holding any of these ID numbers (one indexed lookup), except `excludeId`. */
