@@ -350,6 +350,33 @@ export const householdPeople = pgTable(
   (t) => [index('household_people_id_number_idx').on(t.idNumber), index('household_people_household_idx').on(t.householdId)],
 );
 
+/** Text compared byte for byte (collation "C"): machine keys, never shown or sorted for people. */
+const byteText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
+
+/**
+ * The keys of name candidates (issue 17), one row per active household: the head's name and the address folded
+ * exactly as fold() in JS (server/domain/text.ts — accent-free, đ→d, lower case, white space collapsed) and the
+ * head's birth year. Written only by the triggers of migration 0007 from the households row (SQL functions shn_fold and
+ * shn_head_birth_year), so every write path keeps it, and the candidate list is a join of this narrow table instead
+ * of folding every household per request. A side table rather than columns on households: the masks are rewritten
+ * on every assessment and import, and extra indexes on households would make each of those updates pay for them.
+ */
+export const householdKeys = pgTable(
+  'household_keys',
+  {
+    // No foreign key, as household_people.
+    householdId: uuid('household_id').primaryKey(),
+    wardCode: byteText('ward_code').notNull(),
+    nameKey: byteText('name_key').notNull(),
+    addressKey: byteText('address_key').notNull(),
+    headBirthYear: integer('head_birth_year'),
+  },
+  (t) => [
+    index('household_keys_name_birth_year_idx').on(t.wardCode, t.nameKey, t.headBirthYear, t.householdId).where(sql`head_birth_year is not null`),
+    index('household_keys_name_address_idx').on(t.nameKey, t.addressKey, t.householdId).where(sql`address_key <> ''`),
+  ],
+);
+
 /**
  * The district's decisions on candidate pairs: "not a duplicate" is remembered so the pair no longer shows;
  * "merged" archived one household (reason `merged`) and links it to the one kept. household_a < household_b.

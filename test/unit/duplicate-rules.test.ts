@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { FOLD_TABLE, idNumbersOf, pairId, parsePairId, sameIdInHouseholdProblems } from '../../server/domain/duplicates/rules.ts';
+import { idNumbersOf, pairId, parsePairId, sameIdInHouseholdProblems } from '../../server/domain/duplicates/rules.ts';
 import { IdNumbersInFile } from '../../server/domain/imports/id-numbers.ts';
-import { fold } from '../../server/domain/text.ts';
 
 const A = '0a1b2c3d-0000-4000-8000-000000000001';
 const B = 'ffee0000-0000-4000-8000-000000000002';
@@ -27,16 +26,6 @@ describe('duplicate rules (issue 17)', () => {
     expect(pairId('id', B, A)).to.equal(pairId('id', A, B)).and.equal(`id.${A}.${B}`);
     expect(parsePairId(pairId('name', B, A))).to.deep.equal({ kind: 'name', a: A, b: B });
     for (const bad of [`id.${B}.${A}`, `x.${A}.${B}`, A, `id.${A}.${A}`, `id.${A}.${B}.x`]) expect(parsePairId(bad), bad).to.equal(null);
-  });
-
-  it('the SQL fold table folds Vietnamese letters exactly as fold() does', () => {
-    expect(FOLD_TABLE.from.length).to.equal(FOLD_TABLE.to.length);
-    const name = 'ĐẶNG THỊ HỒNG Nguyễn Văn Ánh Ưng Ỷ Lại';
-    const translated = [...name].map((ch) => {
-      const i = FOLD_TABLE.from.indexOf(ch);
-      return i < 0 ? ch : FOLD_TABLE.to[i]!;
-    }).join('').toLowerCase();
-    expect(translated).to.equal(fold(name));
   });
 
   it('in one file: the same number in two households names both rows; the head\'s own rows are fine', () => {

@@ -1,12 +1,13 @@
 /**
  * All SQL of duplicate detection. ID numbers are read from `household_people` (one row per ID number of a household,
- * kept by triggers in the same statement as every households write — migration 0003); accent-free names and
- * addresses are folded in SQL with the same table as fold() in JS (rules.ts FOLD_TABLE).
+ * kept by triggers in the same statement as every households write — migration 0004); name candidates compare the
+ * accent-free keys of `household_keys` (one row per active household, kept by triggers with shn_fold(), fold() of
+ * text.ts in SQL — migration 0007), so no household is folded per request.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
 import { duplicateResolutions } from '../../db/schema.ts';
-import { FOLD_TABLE, type DuplicateKind, type Resolution } from './rules.ts';
+import { type DuplicateKind, type Resolution } from './rules.ts';
 
 const p = (values: unknown[]) => sql.param(values);
 
@@ -62,15 +63,12 @@ export interface PairFilter {
   offset: number;
 }
 
-const foldSql = (e: SQL) => sql`lower(translate(${e}, ${FOLD_TABLE.from}, ${FOLD_TABLE.to}))`;
-
 /**
- * Candidate pairs (a.id < b.id) as (a, b, id_numbers, reasons), before the households are joined. Each rule first
- * narrows to the keys held more than once (one grouped scan), so the pair joins and the per-member JSON work run on
- * the few candidates only (measured on 116k households: the plain self-joins took seconds on PGlite).
+ * Candidate pairs (a.id < b.id) as (a, b, id_numbers, reasons), before the households are joined. ID numbers: each
+ * rule first narrows to the numbers held more than once (one grouped scan), so the pair join runs on the few
+ * candidates only.
  */
 function candidates(f: PairFilter): SQL {
-  const onlyPair = f.pair ? sql`and h.id in (${f.pair.a}::uuid, ${f.pair.b}::uuid)` : sql``;
   if (f.kind === 'id') {
     // With a ward, start from that ward's ID numbers: an indexed probe instead of the whole index.
     const seed = f.ward
@@ -84,31 +82,26 @@ function candidates(f: PairFilter): SQL {
                ${pairOnly}
                group by 1, 2`;
   }
-  // With a ward, only names that occur in it can pair with one of its households.
-  const inWardNames = f.ward ? sql`where nk in (select nk from base where ward_code = ${f.ward})` : sql``;
-  const touchesWard = (x: string, y: string) => (f.ward ? sql`and (${sql.raw(x)}.ward_code = ${f.ward} or ${sql.raw(y)}.ward_code = ${f.ward})` : sql``);
-  // Head's birth year: the member listed as "Chủ hộ", else the first member (forms list the head first).
-  return sql`with base as materialized (
-        select h.id, h.ward_code, ${foldSql(sql`h.head_name`)} as nk, ${foldSql(sql`h.address`)} as ak, h.members
-        from households h where h.status = 'active' ${onlyPair}),
-      named as materialized (select * from base ${inWardNames}),
-      same_ward as materialized (
-        select n.id, n.ward_code, n.nk,
-          coalesce((select (e->>'birthYear')::int from jsonb_array_elements(n.members) e where ${foldSql(sql`(e->>'relation')`)} = 'chu ho' limit 1),
-                   (n.members->0->>'birthYear')::int) as by
-        from named n join (select ward_code, nk from named group by 1, 2 having count(*) > 1) g on g.ward_code = n.ward_code and g.nk = n.nk),
-      same_address as materialized (
-        select n.id, n.ward_code, n.nk, n.ak
-        from named n join (select nk, ak from named where ak <> '' group by 1, 2 having count(*) > 1) g on g.nk = n.nk and g.ak = n.ak)
-    select a, b, array[]::text[] as id_numbers, array_agg(distinct reason order by reason) as reasons from (
-      select x.id as a, y.id as b, 'name_birth_year' as reason
-      from same_ward x join same_ward y on y.ward_code = x.ward_code and y.nk = x.nk and y.by = x.by and y.id > x.id
-      where true ${touchesWard('x', 'y')}
-      union all
-      select x.id, y.id, 'name_address'
-      from same_address x join same_address y on y.nk = x.nk and y.ak = x.ak and y.id > x.id
-      where true ${touchesWard('x', 'y')}
-    ) r group by a, b`;
+  // household_keys holds the keys of active households only (kept by triggers, migration 0007): each rule is a join
+  // of that narrow table on its own index. With a ward, the join starts from that ward's keys; a pair found from both
+  // of its sides is counted once by the grouping.
+  const pairOnly = f.pair ? sql`and x.household_id = ${f.pair.a}::uuid and y.household_id = ${f.pair.b}::uuid` : sql``;
+  const sameWard = sql`select x.household_id as a, y.household_id as b, 'name_birth_year' as reason
+      from household_keys x join household_keys y on y.ward_code = x.ward_code and y.name_key = x.name_key
+        and y.head_birth_year = x.head_birth_year and y.household_id > x.household_id
+      where x.head_birth_year is not null and y.head_birth_year is not null ${f.ward ? sql`and x.ward_code = ${f.ward}` : sql``} ${pairOnly}`;
+  const sameAddress = f.ward
+    ? sql`select least(w.household_id, o.household_id) as a, greatest(w.household_id, o.household_id) as b, 'name_address' as reason
+          from household_keys w join household_keys o on o.name_key = w.name_key and o.address_key = w.address_key
+            and o.household_id <> w.household_id and o.address_key <> ''
+          where w.ward_code = ${f.ward} and w.address_key <> ''
+            ${f.pair ? sql`and least(w.household_id, o.household_id) = ${f.pair.a}::uuid and greatest(w.household_id, o.household_id) = ${f.pair.b}::uuid` : sql``}`
+    : sql`select x.household_id as a, y.household_id as b, 'name_address' as reason
+          from household_keys x join household_keys y on y.name_key = x.name_key and y.address_key = x.address_key
+            and y.household_id > x.household_id
+          where x.address_key <> '' and y.address_key <> '' ${pairOnly}`;
+  return sql`select a, b, array[]::text[] as id_numbers, array_agg(distinct reason order by reason) as reasons
+    from (${sameWard} union all ${sameAddress}) r group by a, b`;
 }
 
 const side = (alias: string) => sql.raw(

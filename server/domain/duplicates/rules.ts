@@ -8,7 +8,6 @@
  *    listed among the members too (relation "Chủ hộ"), so the head's number may appear once more in the member list.
  */
 import type { ErrorDetail, Message } from '../../errors.ts';
-import { fold } from '../text.ts';
 
 export type DuplicateKind = 'id' | 'name';
 export const DUPLICATE_KINDS: readonly DuplicateKind[] = ['id', 'name'];
@@ -99,23 +98,3 @@ export function parsePairId(id: string): { kind: DuplicateKind; a: string; b: st
   if (!m || m[2]! >= m[3]!) return null;
   return { kind: m[1] as DuplicateKind, a: m[2]!, b: m[3]! };
 }
-
-/**
- * fold() as a SQL translate() table, so the database compares head names and addresses accent-free exactly as the
- * search does in JS: every Vietnamese vowel with its tone marks, and đ, in both cases (lower() follows the database
- * collation, which is "C" on PGlite and lower-cases ASCII only). Only the Vietnamese letters: translate() scans the
- * table for every character, and a table of all Latin letters made the duplicates query ~3× slower.
- */
-export const FOLD_TABLE: { from: string; to: string } = (() => {
-  let from = '';
-  let to = '';
-  const add = (ch: string) => {
-    const f = fold(ch);
-    if (ch === f || !/^[a-z]$/.test(f)) return;
-    from += ch + ch.toUpperCase();
-    to += f + f.toUpperCase();
-  };
-  for (const base of 'aăâeêioôơuưy') for (const mark of ['', '\u0300', '\u0301', '\u0309', '\u0303', '\u0323']) add((base + mark).normalize('NFC'));
-  add('đ');
-  return { from, to };
-})();
