@@ -7,7 +7,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
 import { duplicateResolutions } from '../../db/schema.ts';
-import { type DuplicateKind, type Resolution } from './rules.ts';
+import type { DuplicateKind, Resolution } from './rules.ts';
 
 const p = (values: unknown[]) => sql.param(values);
 
