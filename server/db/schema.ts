@@ -101,6 +101,8 @@ export const sessions = pgTable(
       .references(() => users.id),
     kind: text('kind', { enum: ['session', 'token'] }).notNull(),
     csrfToken: text('csrf_token'),
+    /** An API token's label chosen by its owner ("nightly export"), shown in GET /api/auth/tokens; null for sessions. */
+    name: text('name'),
     createdAt: ts('created_at').notNull().defaultNow(),
     lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
     expiresAt: ts('expires_at').notNull(),
