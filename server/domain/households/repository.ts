@@ -1,5 +1,5 @@
 /** All SQL of the households area. Every read goes through the actor's scope (server/domain/scope.ts). */
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Actor } from '../../context.ts';
 import type { Executor } from '../../db/client.ts';
@@ -72,8 +72,16 @@ export function householdListConditions(actor: Actor, f: HouseholdFilters, round
   return and(...conditions);
 }
 
+/**
+ * The columns a list row carries. Not the search text, and not the members JSON unless the page is a search (the
+ * client shows which member matched): building 50 full households with their members was what kept the embedded
+ * engine's pages at 0.15× the floor (issue 14).
+ */
+const { searchText: _searchText, members: _members, ...LIST_COLUMNS } = getTableColumns(households);
+
 /** A list row: the household, its round category read from the masks when a round was asked for. */
-export interface ListedHousehold extends HouseholdRow {
+export interface ListedHousehold extends Omit<HouseholdRow, 'searchText' | 'members'> {
+  members?: HouseholdRow['members'];
   roundCityCategory: Category | null;
   roundNationalCategory: Category | null;
 }
@@ -81,7 +89,7 @@ export interface ListedHousehold extends HouseholdRow {
 /** Where a page starts: after (next) or before (previous) the row of a cursor; OFFSET when no cursor is given. */
 export type PageStart = { offset: number } | { after: PageKey } | { before: PageKey };
 
-function categoryIn(h: HouseholdRow, standard: Standard, bit: number): Category | null {
+function categoryIn(h: Omit<HouseholdRow, 'searchText' | 'members'>, standard: Standard, bit: number): Category | null {
   const m = standard === 'city' ? [h.cityPoorMask, h.cityNearPoorMask, h.cityAverageMask] : [h.nationalPoorMask, h.nationalNearPoorMask, h.nationalAverageMask];
   if (!(h.assessedMask & bit)) return null;
   return m[0]! & bit ? 'poor' : m[1]! & bit ? 'near_poor' : m[2]! & bit ? 'average' : 'not_poor';
@@ -92,13 +100,13 @@ function categoryIn(h: HouseholdRow, standard: Standard, bit: number): Category 
  * households_ward_code_idx from the cursor, as fast on page 200 as on page 1; without one (a bookmarked page number)
  * it falls back to OFFSET.
  */
-export async function pageHouseholds(exec: Executor, where: SQL | undefined, start: PageStart, limit: number, round: number | undefined, roundMin: number): Promise<ListedHousehold[]> {
+export async function pageHouseholds(exec: Executor, where: SQL | undefined, start: PageStart, limit: number, round: number | undefined, roundMin: number, withMembers = false): Promise<ListedHousehold[]> {
   const backwards = 'before' in start;
   const key = 'after' in start ? start.after : 'before' in start ? start.before : null;
   const keyCondition = key ? sql`(${households.wardCode}, ${households.householdCode}) ${sql.raw(backwards ? '<' : '>')} (${key.wardCode}, ${key.householdCode})` : undefined;
   const order = backwards ? [desc(households.wardCode), desc(households.householdCode)] : [asc(households.wardCode), asc(households.householdCode)];
-  const rows = await exec
-    .select()
+  const rows: Omit<ListedHousehold, 'roundCityCategory' | 'roundNationalCategory'>[] = await exec
+    .select(withMembers ? { ...LIST_COLUMNS, members: households.members } : LIST_COLUMNS)
     .from(households)
     .where(and(where, keyCondition))
     .orderBy(...order)

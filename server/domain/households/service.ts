@@ -198,7 +198,7 @@ export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<ListPa
   // The replica when there is one (issue 16): rows, version and count from the same database, so a cached total
   // always matches the data it was counted on.
   const read = ctx.readDb ?? ctx.db;
-  const [rows, version] = await Promise.all([repo.pageHouseholds(read, where, start, pageSize, filters.round, roundMin), readDataVersion(read, wards)]);
+  const [rows, version] = await Promise.all([repo.pageHouseholds(read, where, start, pageSize, filters.round, roundMin, Boolean(filters.q)), readDataVersion(read, wards)]);
   let total = totals.get(key, version);
   if (total === undefined) {
     total = await repo.countHouseholds(read, where);
