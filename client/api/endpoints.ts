@@ -7,6 +7,7 @@ import type {
   DuplicateKind,
   DuplicatePair,
   Household,
+  HouseholdListItem,
   ImportListItem,
   ImportStatus,
   Paged,
@@ -87,7 +88,7 @@ export interface HouseholdFilters {
   status?: string;
   cursor?: string;
 }
-export const listHouseholds = (f: HouseholdFilters) => api.get<Paged<Household>>(`/api/households${query({ ...f })}`);
+export const listHouseholds = (f: HouseholdFilters) => api.get<Paged<HouseholdListItem>>(`/api/households${query({ ...f })}`);
 
 /** The household and its ETag (needed as If-Match by the next change). */
 export async function getHousehold(id: string): Promise<{ household: Household; etag: string }> {

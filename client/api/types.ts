@@ -166,6 +166,23 @@ export interface Household {
   [extra: string]: unknown;
 }
 
+/** A row of the household list: no ID number, and members only on a search page (to say which member matched). */
+export interface HouseholdListItem {
+  id: string;
+  wardCode: string;
+  householdCode: string;
+  address: string;
+  area: 'urban' | 'rural';
+  headName: string;
+  members?: Member[];
+  status: 'active' | 'archived';
+  archivedReason: string | null;
+  archivedRound?: number | null;
+  ethnicGroup?: string;
+  version: number;
+  assessment?: Household['assessment'];
+}
+
 export interface Indicator {
   code: string;
   dimension?: string;

@@ -1,6 +1,6 @@
 /** Households: filters (ward, round, standard, category), accent-insensitive search, paging, export link. */
 import { downloads, listHouseholds, type HouseholdFilters } from '../api/endpoints.ts';
-import type { Category, Household, Standard } from '../api/types.ts';
+import type { Category, HouseholdListItem, Standard } from '../api/types.ts';
 import { fold } from '../../server/domain/text.ts';
 import { h } from '../dom.ts';
 import { fmtInt, t, type MessageKey } from '../i18n/index.ts';
@@ -17,7 +17,7 @@ type MatchKind = 'head' | 'code' | 'address' | 'member';
  * Why a row matched the search, with the server's own folding (search_text = folded head name, code, address and
  * member names: households/rules.ts searchTextOf), so the reason shown is the one the server matched on.
  */
-export function matchReason(row: Household, q: string): { kind: MatchKind; text: string } | null {
+export function matchReason(row: HouseholdListItem, q: string): { kind: MatchKind; text: string } | null {
   const needle = fold(q);
   if (!needle) return null;
   if (fold(row.headName).includes(needle)) return { kind: 'head', text: row.headName };

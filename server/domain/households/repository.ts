@@ -73,6 +73,13 @@ export function householdListConditions(actor: Actor, f: HouseholdFilters, round
 }
 
 /**
+ * The columns a list row carries. Not the search text, and not the members JSON unless the page is a search (the
+ * client shows which member matched): building 50 full households with their members was what kept the embedded
+ * engine's pages at 0.15× the floor (issue 14).
+ */
+const { searchText: _searchText, members: _members, ...LIST_COLUMNS } = getTableColumns(households);
+
+/**
  * The search rank of a row (issue 15: head-name matches first): 0 when the folded query is in the head name's part
  * of search_text, 1 when it matched only the code, address or a member. The head name's part starts after the code
  * and a space (rules.ts searchTextOf; codes are ASCII, so their folded length is their length) and is as long as the
@@ -84,7 +91,8 @@ export function headNameRank(q: string): SQL<number> {
 }
 
 /** A list row: the household, its round category read from the masks when a round was asked for. */
-export interface ListedHousehold extends HouseholdRow {
+export interface ListedHousehold extends Omit<HouseholdRow, 'searchText' | 'members'> {
+  members?: HouseholdRow['members'];
   roundCityCategory: Category | null;
   roundNationalCategory: Category | null;
   /** With a search: 0 = the head name matches, 1 = another field only (headNameRank); null without one. */
@@ -94,7 +102,7 @@ export interface ListedHousehold extends HouseholdRow {
 /** Where a page starts: after (next) or before (previous) the row of a cursor; OFFSET when no cursor is given. */
 export type PageStart = { offset: number } | { after: PageKey } | { before: PageKey };
 
-function categoryIn(h: HouseholdRow, standard: Standard, bit: number): Category | null {
+function categoryIn(h: Omit<HouseholdRow, 'searchText' | 'members'>, standard: Standard, bit: number): Category | null {
   const m = standard === 'city' ? [h.cityPoorMask, h.cityNearPoorMask, h.cityAverageMask] : [h.nationalPoorMask, h.nationalNearPoorMask, h.nationalAverageMask];
   if (!(h.assessedMask & bit)) return null;
   return m[0]! & bit ? 'poor' : m[1]! & bit ? 'near_poor' : m[2]! & bit ? 'average' : 'not_poor';
@@ -117,8 +125,9 @@ export async function pageHouseholds(exec: Executor, where: SQL | undefined, sta
       : sql`(${households.wardCode}, ${households.householdCode}) ${op} (${key.wardCode}, ${key.householdCode})`;
   const direction = backwards ? desc : asc;
   const order = [...(rank ? [direction(rank)] : []), direction(households.wardCode), direction(households.householdCode)];
-  const rows = await exec
-    .select({ ...getTableColumns(households), searchRank: rank ?? sql<null>`null` })
+  // A search page carries the members too: the client shows which member matched.
+  const rows: (Omit<ListedHousehold, 'roundCityCategory' | 'roundNationalCategory' | 'searchRank'> & { searchRank: number | null })[] = await exec
+    .select({ ...LIST_COLUMNS, ...(rank ? { members: households.members } : {}), searchRank: rank ?? sql<null>`null` })
     .from(households)
     .where(and(where, keyCondition))
     .orderBy(...order)

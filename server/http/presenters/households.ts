@@ -25,10 +25,25 @@ export function presentHousehold(h: HouseholdRow & { warnings?: DuplicateWarning
   };
 }
 
-/** A list row: the household and, when a round was asked for, its categories in that round. */
+/**
+ * A list row: what the list shows (no ID number; members only on a search page, to show which member matched) and,
+ * when a round was asked for, its categories in that round. The whole household is one click away.
+ */
 export function presentListedHousehold(h: ListedHousehold, round: number | undefined) {
   return {
-    ...presentHousehold(h),
+    id: h.id,
+    wardCode: h.wardCode,
+    householdCode: h.householdCode,
+    address: h.address,
+    area: h.area,
+    headName: h.headName,
+    ...(h.members ? { members: h.members } : {}),
+    status: h.status,
+    archivedReason: h.archivedReason,
+    archivedRound: h.archivedRound,
+    ethnicGroup: h.ethnicGroup,
+    version: h.version,
+    updatedAt: h.updatedAt.toISOString(),
     assessment: round === undefined ? null : { round, cityCategory: h.roundCityCategory, nationalCategory: h.roundNationalCategory },
   };
 }
