@@ -93,6 +93,8 @@ export interface RatesRow {
 
 export interface RatesReport {
   round: number;
+  /** The round compared with (round − 1 unless another was asked); null in the baseline round. */
+  from: number | null;
   standard: Standard;
   district?: { code: string; name: string };
   rows: RatesRow[];
