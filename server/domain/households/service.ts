@@ -101,8 +101,8 @@ export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: num
     const reclassified = value.area !== undefined || value.members !== undefined ? await reevaluateHousehold(tx, ctx, row, applyToRounds) : 0;
     await bumpDataVersion(tx, row.wardCode);
     await recordAudit(tx, ctx, { action: 'update', entity: 'household', entityId: id, wardCode: row.wardCode, before: auditView(before), after: auditView(row), meta: reclassified ? { reclassified } : null });
-    const saved = (await repo.findHousehold(tx, ctx.actor, id))!;
-    return { ...saved, warnings: await duplicatePersonWarnings(tx, ctx, saved) };
+    // The updated row is the answer: a re-classification changes only the list masks, which the answer does not carry.
+    return { ...row, warnings: await duplicatePersonWarnings(tx, ctx, row) };
   }).catch(duplicateCode);
 }
 
