@@ -27,8 +27,6 @@ export function matchReason(row: HouseholdListItem, q: string): { kind: MatchKin
   return member ? { kind: 'member', text: member.name } : null;
 }
 
-const RANK: Record<MatchKind, number> = { head: 0, code: 1, member: 2, address: 3 };
-
 function filtersFrom(q: URLSearchParams): Required<Pick<HouseholdFilters, 'page' | 'pageSize'>> & HouseholdFilters {
   const all = rounds();
   const round = Number(q.get('round'));
@@ -135,12 +133,10 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
             h(
               'tbody',
               {},
-              // Head-of-household matches first (stable within the page the server sent).
-              [...page.data]
-                .map((row) => ({ row, why: matchReason(row, f.q ?? '') }))
-                .sort((a, b) => (a.why ? RANK[a.why.kind] : 9) - (b.why ? RANK[b.why.kind] : 9))
-                .map(({ row, why }) =>
-                h(
+              // In the server's order: with a search, head-name matches first across every page (issue 15).
+              page.data.map((row) => {
+                const why = matchReason(row, f.q ?? '');
+                return h(
                   'tr',
                   { 'data-household-id': row.id },
                   h('td', {}, h('a', { href: `#/households/${encodeURIComponent(row.id)}` }, row.householdCode)),
@@ -149,8 +145,8 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
                   h('td', {}, wardName(row.wardCode)),
                   h('td', {}, categoryBadge(categoryOf(row, f.standard!))),
                   h('td', {}, t(`status.${row.status}` as MessageKey)),
-                ),
-              ),
+                );
+              }),
             ),
           )),
       // Adjacent pages carry the server's keyset cursor (issue 14: deep pages as fast as the first); other page

@@ -97,9 +97,9 @@ export function routeDocs(config: Config): RouteDoc[] {
     { method: 'post', path: '/rounds/:round/wards/:wardCode/approve', tag: 'rounds', summary: 'Approve a submitted list with its decision: the round is frozen (409 ROUND_APPROVED on writes)', access: ['admin', 'district'], params: wardRoundParams, body: approveSchema, reply: 'json' },
     { method: 'post', path: '/rounds/:round/wards/:wardCode/reopen', tag: 'rounds', summary: 'Reopen a submitted or approved list, with a reason', access: ['admin', 'district'], params: wardRoundParams, body: reopenSchema, reply: 'json' },
 
-    { method: 'get', path: '/reports/rates', tag: 'reports', summary: 'Poverty rates per ward for a round', access: 'signedIn', query: ratesQuery(config), reply: 'json' },
+    { method: 'get', path: '/reports/rates', tag: 'reports', summary: 'Poverty rates per ward for a round, compared with the previous round or an earlier one (from)', access: 'signedIn', query: ratesQuery(config), reply: 'json' },
     { method: 'get', path: '/reports/trend', tag: 'reports', summary: 'Rates over a range of rounds', access: 'signedIn', query: trendQuery(config), reply: 'json' },
-    { method: 'get', path: '/reports/rates.xlsx', tag: 'reports', summary: 'The rates report as a workbook', access: 'signedIn', query: ratesQuery(config), reply: 'xlsx' },
+    { method: 'get', path: '/reports/rates.xlsx', tag: 'reports', summary: 'The rates report as a workbook (same round, from and standard)', access: 'signedIn', query: ratesQuery(config), reply: 'xlsx' },
 
     { method: 'get', path: '/duplicates', tag: 'duplicates', summary: 'Possible duplicate households (same ID number, or same head name with birth year / address); a ward user sees the other side as a ward name', access: 'signedIn', query: listDuplicatesQuery, reply: 'list' },
     { method: 'post', path: '/duplicates/:id/resolve', tag: 'duplicates', summary: 'Resolve a pair: not_duplicate (remembered) or merged (archives the other household)', access: ['admin', 'district'], params: pairParam, body: resolveSchema, reply: 'json' },

@@ -4,24 +4,31 @@ import type { HouseholdHistory } from '../../domain/households/service.ts';
 import type { AuditRow } from '../../domain/audit/repository.ts';
 import type { DuplicateWarning } from '../../domain/duplicates/rules.ts';
 
-export function presentHousehold(h: HouseholdRow & { warnings?: DuplicateWarning[] }) {
+/** The fields every household answer carries, the list's rows included (no ID number, no members). */
+function summaryOf(h: Omit<HouseholdRow, 'searchText' | 'members'>) {
   return {
-    ...(h.warnings ? { warnings: h.warnings } : {}),
     id: h.id,
     wardCode: h.wardCode,
     householdCode: h.householdCode,
     address: h.address,
     area: h.area,
     headName: h.headName,
-    headIdNumber: h.headIdNumber,
-    members: h.members,
     status: h.status,
     archivedReason: h.archivedReason,
     archivedRound: h.archivedRound,
     ethnicGroup: h.ethnicGroup,
     version: h.version,
-    createdAt: h.createdAt.toISOString(),
     updatedAt: h.updatedAt.toISOString(),
+  };
+}
+
+export function presentHousehold(h: HouseholdRow & { warnings?: DuplicateWarning[] }) {
+  return {
+    ...(h.warnings ? { warnings: h.warnings } : {}),
+    ...summaryOf(h),
+    headIdNumber: h.headIdNumber,
+    members: h.members,
+    createdAt: h.createdAt.toISOString(),
   };
 }
 
@@ -31,19 +38,8 @@ export function presentHousehold(h: HouseholdRow & { warnings?: DuplicateWarning
  */
 export function presentListedHousehold(h: ListedHousehold, round: number | undefined) {
   return {
-    id: h.id,
-    wardCode: h.wardCode,
-    householdCode: h.householdCode,
-    address: h.address,
-    area: h.area,
-    headName: h.headName,
+    ...summaryOf(h),
     ...(h.members ? { members: h.members } : {}),
-    status: h.status,
-    archivedReason: h.archivedReason,
-    archivedRound: h.archivedRound,
-    ethnicGroup: h.ethnicGroup,
-    version: h.version,
-    updatedAt: h.updatedAt.toISOString(),
     assessment: round === undefined ? null : { round, cityCategory: h.roundCityCategory, nationalCategory: h.roundNationalCategory },
   };
 }
