@@ -7,6 +7,7 @@ import type {
   DuplicateKind,
   DuplicatePair,
   Household,
+  HouseholdListItem,
   ImportListItem,
   ImportStatus,
   Paged,
@@ -57,6 +58,7 @@ type RatesBody = Partial<RatesReport> & { data?: RatesRow[]; wards?: RatesRow[] 
 function normalizeRates(body: RatesBody, round: number, standard: Standard): RatesReport {
   return {
     round: body.round ?? round,
+    from: body.from ?? null,
     standard: body.standard ?? standard,
     district: body.district,
     rows: body.rows ?? body.wards ?? body.data ?? [],
@@ -64,8 +66,9 @@ function normalizeRates(body: RatesBody, round: number, standard: Standard): Rat
   };
 }
 
-export const getRates = (round: number, standard: Standard) =>
-  api.get<RatesBody>(`/api/reports/rates${query({ round, standard })}`).then((b) => normalizeRates(b, round, standard));
+/** The rates report of `round`, compared with `from` (an earlier round; the server's default is the previous one). */
+export const getRates = (round: number, standard: Standard, from?: number) =>
+  api.get<RatesBody>(`/api/reports/rates${query({ round, standard, from })}`).then((b) => normalizeRates(b, round, standard));
 
 export async function getTrend(from: number, to: number, standard: Standard): Promise<TrendPoint[]> {
   const body = await api.get<{ data?: RatesBody[]; rounds?: RatesBody[] } | RatesBody[]>(`/api/reports/trend${query({ from, to, standard })}`);
@@ -85,7 +88,7 @@ export interface HouseholdFilters {
   status?: string;
   cursor?: string;
 }
-export const listHouseholds = (f: HouseholdFilters) => api.get<Paged<Household>>(`/api/households${query({ ...f })}`);
+export const listHouseholds = (f: HouseholdFilters) => api.get<Paged<HouseholdListItem>>(`/api/households${query({ ...f })}`);
 
 /** The household and its ETag (needed as If-Match by the next change). */
 export async function getHousehold(id: string): Promise<{ household: Household; etag: string }> {
@@ -147,7 +150,7 @@ export const listImports = () => api.get<Paged<ImportListItem>>('/api/imports');
 export const downloads = {
   importTemplate: () => '/api/imports/template.xlsx',
   annotated: (id: string) => `/api/imports/${encodeURIComponent(id)}/annotated.xlsx`,
-  ratesXlsx: (round: number, standard: Standard) => `/api/reports/rates.xlsx${query({ round, standard })}`,
+  ratesXlsx: (round: number, standard: Standard, from?: number) => `/api/reports/rates.xlsx${query({ round, standard, from })}`,
   householdsXlsx: (f: HouseholdFilters) => `/api/households.xlsx${query({ ...f, page: undefined, pageSize: undefined, cursor: undefined })}`,
 };
 

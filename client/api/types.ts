@@ -93,6 +93,8 @@ export interface RatesRow {
 
 export interface RatesReport {
   round: number;
+  /** The round compared with (round − 1 unless another was asked); null in the baseline round. */
+  from: number | null;
   standard: Standard;
   district?: { code: string; name: string };
   rows: RatesRow[];
@@ -144,15 +146,14 @@ export interface Assessment {
   nationalCategory?: Category | null;
 }
 
-export interface Household {
+/** The fields of a household that every answer carries, the list's rows included. */
+interface HouseholdSummary {
   id: string;
   wardCode: string;
   householdCode: string;
   address: string;
   area: 'urban' | 'rural';
   headName: string;
-  headIdNumber: string | null;
-  members: Member[];
   status: 'active' | 'archived';
   archivedReason: string | null;
   /** Round the archive is dated in (issue 12: from it the household is "removed" from the lists). */
@@ -161,7 +162,17 @@ export interface Household {
   version: number;
   /** List rows, when a round was asked for: that round's category under each standard. */
   assessment?: { round: number; cityCategory: Category | null; nationalCategory: Category | null } | null;
+}
+
+export interface Household extends HouseholdSummary {
+  headIdNumber: string | null;
+  members: Member[];
   [extra: string]: unknown;
+}
+
+/** A row of the household list: no ID number, and members only on a search page (to say which member matched). */
+export interface HouseholdListItem extends HouseholdSummary {
+  members?: Member[];
 }
 
 export interface Indicator {

@@ -56,6 +56,19 @@ export const pageMessages = {
   'reports.downloadForm': { vi: 'Tải biểu tổng hợp (.xlsx)', en: 'Download summary form (.xlsx)' },
   'reports.downloadPoor': { vi: 'Tải danh sách hộ nghèo', en: 'Download poor list' },
   'reports.downloadNearPoor': { vi: 'Tải danh sách hộ cận nghèo', en: 'Download near-poor list' },
+  // ── issue 15: comparing any two rounds, the moves between the lists and the change in points ──
+  'reports.compareWith': { vi: 'So sánh với năm', en: 'Compare with round' },
+  'reports.previousRound': { vi: '{round} (năm trước)', en: '{round} (previous round)' },
+  'reports.captionCompared': { vi: 'Năm {round} so với năm {from} · {standard}', en: 'Round {round} compared with {from} · {standard}' },
+  'reports.atRound': { vi: 'Năm {round}', en: 'Round {round}' },
+  'reports.moves': { vi: 'Chuyển giữa hai danh sách', en: 'Moves between the lists' },
+  'reports.poorToNearPoor': { vi: 'Nghèo → cận nghèo', en: 'Poor → near-poor' },
+  'reports.nearPoorToPoor': { vi: 'Cận nghèo → nghèo', en: 'Near-poor → poor' },
+  'reports.changePp': { vi: 'Tỷ lệ tăng (+) / giảm (−), điểm %', en: 'Rate up (+) / down (−), percentage points' },
+  'reports.comparedNote': {
+    vi: 'So sánh danh sách năm {round} với danh sách năm {from}: "thoát" là hộ có trong danh sách năm {from} nhưng không còn trong năm {round}; "tái" là hộ đã ra khỏi danh sách trước năm {from} và có lại trong năm {round}; "phát sinh mới" là hộ chưa từng có trong danh sách cho đến năm {from}. Tỷ lệ năm {from} tính trên tổng số hộ năm {from}.',
+    en: 'The round {round} lists compared with those of {from}: "escaped" households were on a list in {from} and are off it in {round}; "fell back" ones had left the list before {from} and are back on it in {round}; "new" ones were never on it up to {from}. Rates of {from} use the total households of {from}.',
+  },
   // ── issue 16 / 13.3: discarding an import, and the statuses it can end in ──
   'import.status.discarded': { vi: 'Đã huỷ; tệp đã được xoá.', en: 'Discarded; its files were deleted.' },
   'import.status.expired': { vi: 'Quá hạn lưu; tệp đã được xoá. Hãy tải tệp lên lại.', en: 'Expired; its files were deleted. Upload the file again.' },

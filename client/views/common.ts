@@ -15,7 +15,7 @@ export function categoryBadge(c: Category | null | undefined): HTMLElement {
 }
 
 /** The category a list row carries for a standard: `assessment: { round, cityCategory, nationalCategory }`. */
-export function categoryOf(row: Household, standard: Standard): Category | null {
+export function categoryOf(row: Pick<Household, 'assessment'>, standard: Standard): Category | null {
   const a = row.assessment as { cityCategory?: Category | null; nationalCategory?: Category | null } | null | undefined;
   if (!a) return null;
   return (standard === 'city' ? a.cityCategory : a.nationalCategory) ?? null;

@@ -1,6 +1,6 @@
 /** Households: filters (ward, round, standard, category), accent-insensitive search, paging, export link. */
 import { downloads, listHouseholds, type HouseholdFilters } from '../api/endpoints.ts';
-import type { Category, Household, Standard } from '../api/types.ts';
+import type { Category, HouseholdListItem, Standard } from '../api/types.ts';
 import { fold } from '../../server/domain/text.ts';
 import { h } from '../dom.ts';
 import { fmtInt, t, type MessageKey } from '../i18n/index.ts';
@@ -17,7 +17,7 @@ type MatchKind = 'head' | 'code' | 'address' | 'member';
  * Why a row matched the search, with the server's own folding (search_text = folded head name, code, address and
  * member names: households/rules.ts searchTextOf), so the reason shown is the one the server matched on.
  */
-export function matchReason(row: Household, q: string): { kind: MatchKind; text: string } | null {
+export function matchReason(row: HouseholdListItem, q: string): { kind: MatchKind; text: string } | null {
   const needle = fold(q);
   if (!needle) return null;
   if (fold(row.headName).includes(needle)) return { kind: 'head', text: row.headName };
@@ -26,8 +26,6 @@ export function matchReason(row: Household, q: string): { kind: MatchKind; text:
   const member = (row.members ?? []).find((m) => fold(m.name ?? '').includes(needle));
   return member ? { kind: 'member', text: member.name } : null;
 }
-
-const RANK: Record<MatchKind, number> = { head: 0, code: 1, member: 2, address: 3 };
 
 function filtersFrom(q: URLSearchParams): Required<Pick<HouseholdFilters, 'page' | 'pageSize'>> & HouseholdFilters {
   const all = rounds();
@@ -135,12 +133,10 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
             h(
               'tbody',
               {},
-              // Head-of-household matches first (stable within the page the server sent).
-              [...page.data]
-                .map((row) => ({ row, why: matchReason(row, f.q ?? '') }))
-                .sort((a, b) => (a.why ? RANK[a.why.kind] : 9) - (b.why ? RANK[b.why.kind] : 9))
-                .map(({ row, why }) =>
-                h(
+              // In the server's order: with a search, head-name matches first across every page (issue 15).
+              page.data.map((row) => {
+                const why = matchReason(row, f.q ?? '');
+                return h(
                   'tr',
                   { 'data-household-id': row.id },
                   h('td', {}, h('a', { href: `#/households/${encodeURIComponent(row.id)}` }, row.householdCode)),
@@ -149,8 +145,8 @@ export async function householdsView(route: Route, outlet: HTMLElement): Promise
                   h('td', {}, wardName(row.wardCode)),
                   h('td', {}, categoryBadge(categoryOf(row, f.standard!))),
                   h('td', {}, t(`status.${row.status}` as MessageKey)),
-                ),
-              ),
+                );
+              }),
             ),
           )),
       // Adjacent pages carry the server's keyset cursor (issue 14: deep pages as fast as the first); other page

@@ -101,6 +101,8 @@ export const sessions = pgTable(
       .references(() => users.id),
     kind: text('kind', { enum: ['session', 'token'] }).notNull(),
     csrfToken: text('csrf_token'),
+    /** An API token's label chosen by its owner ("nightly export"), shown in GET /api/auth/tokens; null for sessions. */
+    name: text('name'),
     createdAt: ts('created_at').notNull().defaultNow(),
     lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
     expiresAt: ts('expires_at').notNull(),
@@ -356,7 +358,7 @@ const byteText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C
 /**
  * The keys of name candidates (issue 17), one row per active household: the head's name and the address folded
  * exactly as fold() in JS (server/domain/text.ts — accent-free, đ→d, lower case, white space collapsed) and the
- * head's birth year. Written only by the triggers of migration 0007 from the households row (SQL functions shn_fold and
+ * head's birth year. Written only by the triggers of migration 0009 from the households row (SQL functions shn_fold and
  * shn_head_birth_year), so every write path keeps it, and the candidate list is a join of this narrow table instead
  * of folding every household per request. A side table rather than columns on households: the masks are rewritten
  * on every assessment and import, and extra indexes on households would make each of those updates pay for them.

@@ -112,7 +112,6 @@ const THROTTLE_WINDOW_MS = 15 * 60_000;
 /** Per-account delay once an account has had LOGIN_RATE_LIMIT failures: 250 ms doubling up to 3 s per attempt. */
 const DELAY_BASE_MS = 250;
 const DELAY_MAX_MS = 3000;
-const DELAY_TABLE_MAX = 10_000;
 
 /** The account a password check is for: the username typed at login, or the signed-in one (password change). */
 function accountOf(req: Request): string {
@@ -125,27 +124,24 @@ const clientOf = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
 /**
  * A growing delay per account, whoever fails: slows a password guesser spread over many addresses without locking
  * the owner out (issue 13 item 5). Failures are counted over the throttle window; a success does not reset them.
+ * The count lives in the database like the two limits (SharedCounterStore), so a guesser spreading attempts over
+ * several app instances behind a proxy meets the same delay (issue 16).
  */
-function accountDelay(limit: number): RequestHandler {
-  const failures = new Map<string, { count: number; resetAt: number }>();
+function accountDelay(limit: number, store: SharedCounterStore): RequestHandler {
   return async (req, res, next) => {
     const account = accountOf(req);
-    const now = Date.now();
-    if (failures.size > DELAY_TABLE_MAX) for (const [k, v] of failures) if (v.resetAt <= now) failures.delete(k);
-    let entry = failures.get(account);
-    if (entry && entry.resetAt <= now) {
-      failures.delete(account);
-      entry = undefined;
-    }
     res.on('finish', () => {
       if (res.statusCode !== 401 && res.statusCode !== 400) return;
-      const e = failures.get(account) ?? { count: 0, resetAt: Date.now() + THROTTLE_WINDOW_MS };
-      e.count++;
-      failures.set(account, e);
+      // After the answer: a failed count write must not fail the request, and is not worth a log line of its own.
+      store.increment(account).catch(() => {});
     });
-    const over = (entry?.count ?? 0) - limit;
-    if (over >= 0) await new Promise((resolve) => setTimeout(resolve, Math.min(DELAY_MAX_MS, DELAY_BASE_MS * 2 ** Math.min(over, 10))));
-    next();
+    try {
+      const over = ((await store.get(account))?.totalHits ?? 0) - limit;
+      if (over >= 0) await new Promise((resolve) => setTimeout(resolve, Math.min(DELAY_MAX_MS, DELAY_BASE_MS * 2 ** Math.min(over, 10))));
+      next();
+    } catch (err) {
+      next(err);
+    }
   };
 }
 
@@ -175,7 +171,9 @@ export function loginThrottle(deps: AppDeps): RequestHandler[] {
   };
   const perIp = rateLimit({ ...common, store: new SharedCounterStore(deps.db, deps.secret, 'login-ip'), keyGenerator: (req) => `ip:${clientOf(req)}` });
   const perAccountAndClient = rateLimit({ ...common, store: new SharedCounterStore(deps.db, deps.secret, 'login-account-client'), keyGenerator: (req) => `user:${accountOf(req)}|ip:${clientOf(req)}` });
-  return [perIp, perAccountAndClient, accountDelay(deps.config.loginRateLimit)];
+  // The store's window is the throttle window (its default, 15 minutes).
+  const delayStore = new SharedCounterStore(deps.db, deps.secret, 'login-account-delay');
+  return [perIp, perAccountAndClient, accountDelay(deps.config.loginRateLimit, delayStore)];
 }
 
 /**

@@ -26,6 +26,8 @@ const VI: Record<string, (c: JoiContext) => string> = {
   'number.integer': () => 'Phải là số nguyên',
   'number.min': (c) => `Không được nhỏ hơn ${c.limit}`,
   'number.max': (c) => `Không được lớn hơn ${c.limit}`,
+  // A bound that is another field (`from` < `round`) names that field.
+  'number.less': (c) => `Phải nhỏ hơn ${Joi.isRef(c.limit) ? `giá trị của "${(c.limit as { key: string }).key}"` : c.limit}`,
   'number.unsafe': () => 'Số quá lớn',
   'boolean.base': () => 'Phải là đúng/sai (true/false)',
   'array.base': () => 'Phải là danh sách',

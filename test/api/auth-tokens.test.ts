@@ -24,7 +24,8 @@ describe('auth: API tokens list, revoke, idle expiry', function () {
     const list = await a.get('/api/auth/tokens');
     expect(list.status).to.equal(200);
     expect(list.body.data).to.have.length(2);
-    expect(Object.keys(list.body.data[0]).sort()).to.deep.equal(['createdAt', 'expiresAt', 'id', 'lastUsedAt']);
+    expect(Object.keys(list.body.data[0]).sort()).to.deep.equal(['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'name']);
+    expect(list.body.data.map((x: any) => x.name)).to.deep.equal([null, null]);
     expect(JSON.stringify(list.body)).not.to.contain(b.token!);
     const otherId = (await other.get('/api/auth/tokens')).body.data[0].id;
     expect((await a.delete(`/api/auth/tokens/${otherId}`)).status).to.equal(404);
@@ -37,6 +38,27 @@ describe('auth: API tokens list, revoke, idle expiry', function () {
     expect((await a.delete('/api/auth/tokens/not-a-uuid')).status).to.equal(400);
     const audit = await queryRows<{ n: number }>(t.registry.deps.db, sql`select count(*)::int as n from audit_events where action = 'token_revoke'`);
     expect(audit[0]!.n).to.equal(1);
+  });
+
+  it('a token may be named on creation (plain text, ≤ 100 characters, NFC); the list shows the name', async () => {
+    await t.createUser('namer', 'district');
+    const create = (name: unknown) => t.anon().post('/api/auth/token', { username: 'namer', password: TEST_PASSWORD, name });
+    const named = await create('  Xuất  danh sách hằng đêm '.normalize('NFD'));
+    expect(named.status, JSON.stringify(named.body)).to.equal(200);
+    expect(named.body.name).to.equal('Xuất danh sách hằng đêm');
+    expect((await create('')).body.name).to.equal(null);
+    const refused: [unknown, string][] = [['nightly\u202Eexport', 'INVALID_CHARACTERS'], ['a\u0000b', 'INVALID_CHARACTERS'], ['x'.repeat(101), 'string.max'], [42, 'string.base']];
+    for (const [name, code] of refused) {
+      const res = await create(name);
+      expect(res.status, String(name)).to.equal(400);
+      expect(res.body.error.details[0]).to.include({ path: 'name', code });
+    }
+    // The browser login takes no name (a session is not listed).
+    expect((await t.anon().post('/api/auth/login', { username: 'namer', password: TEST_PASSWORD, name: 'x' })).status).to.equal(400);
+    const list = await new ApiClient(t.baseUrl, named.body.token).get('/api/auth/tokens');
+    expect(list.body.data.map((x: any) => x.name)).to.deep.equal([null, 'Xuất danh sách hằng đêm']);
+    const [row] = await queryRows<{ name: string }>(t.registry.deps.db, sql`select name from sessions where kind = 'token' and name is not null`);
+    expect(row!.name).to.equal('Xuất danh sách hằng đêm'.normalize('NFC'));
   });
 
   it('a token unused for TOKEN_IDLE_DAYS stops working; one used within them keeps working', async () => {

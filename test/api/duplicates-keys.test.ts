@@ -1,5 +1,5 @@
 /**
- * Issue 17 — the keys of name candidates (household_keys, migration 0007): the database folds names and addresses
+ * Issue 17 — the keys of name candidates (household_keys, migration 0009): the database folds names and addresses
  * exactly as fold() of text.ts does, finds the head's birth year as the rules say, and keeps the keys on every write
  * path (API create/update/archive, import, any SQL update, a restored backup), so GET /api/duplicates?kind=name lists
  * the same pairs as before with no per-request folding.

@@ -70,6 +70,21 @@ describe('household list and report at speed (issue 14)', function () {
     expect(seen.size, 'the fixture covers several categories').to.be.greaterThan(2);
   });
 
+  it('a list row is slim: no ID number, members only on a search page (to say which member matched)', async () => {
+    const plain = await ward.get('/api/households?pageSize=5');
+    expect(plain.status).to.equal(200);
+    for (const row of plain.body.data) {
+      expect(row).to.include.keys('id', 'householdCode', 'headName', 'address', 'status', 'version');
+      expect(row).to.not.have.any.keys('members', 'headIdNumber', 'searchText');
+    }
+    const search = await ward.get(`/api/households?q=${encodeURIComponent('thuy')}&pageSize=5`);
+    expect(search.body.data.length).to.be.greaterThan(0);
+    for (const row of search.body.data) {
+      expect(row.members).to.be.an('array').with.length(1);
+      expect(row).to.not.have.any.keys('headIdNumber', 'searchText');
+    }
+  });
+
   it('keyset pages: next and previous cursors walk the whole list with page numbers, and match OFFSET pages', async () => {
     const all = ids(await ward.get('/api/households?round=2017&pageSize=200'));
     const walked: string[][] = [];

@@ -15,6 +15,7 @@ import { ReadRouting } from '../../server/db/replica.ts';
 import { createLogger } from '../../server/logger.ts';
 import { freshPostgresDatabase, startTestServer, TEST_DATABASE_READ_URL, TEST_DATABASE_URL, TEST_PASSWORD, type TestServer } from '../support/server.ts';
 import { ApiClient } from '../support/http.ts';
+import { SharedCounterStore } from '../../server/http/shared-counters.ts';
 import { surveyRows, uploadWorkbook, waitForImport, workbookBuffer, col } from '../support/workbooks.ts';
 
 describe('two app instances on one database (issue 16)', function () {
@@ -49,6 +50,23 @@ describe('two app instances on one database (issue 16)', function () {
     expect(keys.length).to.be.at.least(2);
     expect(keys.map((k) => k.key).join(' ')).not.to.match(/shared-limit|127\.0\.0\.1/);
     // The per-client limit counted this address too: let the next tests log in.
+    await t.registry.deps.db.execute(sql`delete from login_counters`);
+  });
+
+  it('the growing per-account login delay counts failures from every instance in one place', async () => {
+    await t.createUser('shared-delay', 'ward', '26764');
+    const wrong = { username: 'shared-delay', password: 'wrong-password-1' };
+    for (let i = 0; i < 3; i++) expect((await t.anon().post('/api/auth/login', wrong)).status).to.equal(401);
+    for (let i = 0; i < 2; i++) expect((await new ApiClient(baseB).post('/api/auth/login', wrong)).status).to.equal(401);
+    const store = new SharedCounterStore(t.registry.deps.db, t.registry.deps.secret, 'login-account-delay');
+    // The count is written after the answer: wait for the last one to land.
+    let hits = 0;
+    for (let i = 0; i < 50 && hits < 5; i++) {
+      hits = (await store.get('shared-delay'))?.totalHits ?? 0;
+      if (hits < 5) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(hits).to.equal(5);
+    expect((await t.anon().post('/api/auth/login', { username: 'shared-delay', password: TEST_PASSWORD })).status).to.equal(200);
     await t.registry.deps.db.execute(sql`delete from login_counters`);
   });
 

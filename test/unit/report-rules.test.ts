@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildRateRow, changePp, countRound, divRoundHalfAway, emptyCounts, percent, sumTotals, type MaskGroup } from '../../server/domain/reports/rules.ts';
+import { buildRateRow, changePp, countPairs, countRound, divRoundHalfAway, emptyCounts, percent, sumTotals, type MaskGroup } from '../../server/domain/reports/rules.ts';
 
 describe('report rules: rounding, rates, reconciliation', () => {
   it('rounds half away from zero in exact integers', () => {
@@ -90,5 +90,30 @@ describe('report rules: rounding, rates, reconciliation', () => {
     // Once the round is approved, the list is what was reviewed: U is no longer carried.
     const approved = countRound(groups, 2016, 2015, () => true).get('w')!;
     expect(approved.poor).to.deep.equal({ start: 2, escaped: 1, removed: 1, fellBack: 0, new: 0, end: 0, unreviewed: 0, minorityStart: 0, minorityEnd: 0 });
+  });
+
+  it('countPairs: two rounds apart compare the two ends; a pair of consecutive rounds is the yearly count', () => {
+    // bit 0 = 2015. N: first poor in 2016, not assessed in 2017 (carried while 2017 is open). S: poor 2015, off 2016,
+    // poor 2017 (stayed between the ends). F: poor 2015, off 2016–2017, poor 2018 (fell back vs 2016). Q: poor 2015,
+    // near-poor 2018 (a move over the span). R: poor 2016, archived in 2017 (removed).
+    const groups: MaskGroup[] = [
+      { wardCode: 'w', poorMask: 0b0010, nearPoorMask: 0, assessedMask: 0b0011, archivedRound: null, minority: false, households: 1 },
+      { wardCode: 'w', poorMask: 0b0101, nearPoorMask: 0, assessedMask: 0b1111, archivedRound: null, minority: false, households: 1 },
+      { wardCode: 'w', poorMask: 0b1001, nearPoorMask: 0, assessedMask: 0b1111, archivedRound: null, minority: false, households: 1 },
+      { wardCode: 'w', poorMask: 0b0001, nearPoorMask: 0b1000, assessedMask: 0b1111, archivedRound: null, minority: true, households: 1 },
+      { wardCode: 'w', poorMask: 0b0010, nearPoorMask: 0, assessedMask: 0b0011, archivedRound: 2017, minority: false, households: 1 },
+    ];
+    const open2017 = (_: string, r: number) => r !== 2017;
+    const [span, yearly] = countPairs(groups, [{ from: 2015, round: 2017 }, { from: 2016, round: 2017 }], 2015, open2017);
+    // 2015 → 2017 poor: S stayed; F and Q escaped; N new (first listed after 2015), carried in 2017 → unreviewed.
+    expect(span!.get('w')!.poor).to.deep.equal({ start: 3, escaped: 2, removed: 0, fellBack: 0, new: 1, end: 2, unreviewed: 1, minorityStart: 1, minorityEnd: 0 });
+    expect(yearly!.get('w')!.poor).to.deep.equal(countRound(groups, 2017, 2015, open2017).get('w')!.poor);
+    // 2016 → 2018 (all reviewed): F fell back (poor before 2016), N escaped (off in 2018), R removed, Q moved.
+    const [late] = countPairs(groups, [{ from: 2016, round: 2018 }], 2015, () => true);
+    expect(late!.get('w')!.poor).to.include({ start: 2, escaped: 1, removed: 1, fellBack: 1, new: 0, end: 1 });
+    expect(late!.get('w')!.moves).to.deep.equal({ poorToNearPoor: 0, nearPoorToPoor: 0 });
+    const [long] = countPairs(groups, [{ from: 2015, round: 2018 }], 2015, () => true);
+    expect(long!.get('w')!.moves).to.deep.equal({ poorToNearPoor: 1, nearPoorToPoor: 0 });
+    expect(long!.get('w')!.nearPoor).to.include({ start: 0, new: 1, end: 1 });
   });
 });

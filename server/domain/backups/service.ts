@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Config } from '../../config.ts';
 import type { Ctx } from '../../context.ts';
 import { AppError, errors } from '../../errors.ts';
+import { APP_INFO } from '../../app-info.ts';
 import { localMigrations } from '../../db/migrate.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { appliedMigrations, countRows, listTables, streamRows } from './repository.ts';
@@ -30,7 +31,6 @@ export interface BackupInfo {
   rows: number | null;
 }
 
-const APP = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 const FETCH_ROWS = 2000;
 
 /** One backup at a time per process: a second request gets 409 instead of a second snapshot held open. */
@@ -77,7 +77,7 @@ async function takeBackup(ctx: BackupCtx): Promise<BackupInfo & { durationMs: nu
         const m: BackupManifest = {
           format: BACKUP_FORMAT,
           formatVersion: BACKUP_FORMAT_VERSION,
-          app: { name: APP.name, version: APP.version },
+          app: { name: APP_INFO.name, version: APP_INFO.version },
           engine: ctx.engine,
           createdAt: createdAt.toISOString(),
           migrations: { count: applied.length, lastTag: local.find((l) => l.hash === applied.at(-1)?.hash)?.tag ?? null, hashes: applied.map((a) => a.hash) },

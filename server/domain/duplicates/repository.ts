@@ -2,7 +2,7 @@
  * All SQL of duplicate detection. ID numbers are read from `household_people` (one row per ID number of a household,
  * kept by triggers in the same statement as every households write — migration 0004); name candidates compare the
  * accent-free keys of `household_keys` (one row per active household, kept by triggers with shn_fold(), fold() of
- * text.ts in SQL — migration 0007), so no household is folded per request.
+ * text.ts in SQL — migration 0009), so no household is folded per request.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/client.ts';
@@ -82,7 +82,7 @@ function candidates(f: PairFilter): SQL {
                ${pairOnly}
                group by 1, 2`;
   }
-  // household_keys holds the keys of active households only (kept by triggers, migration 0007): each rule is a join
+  // household_keys holds the keys of active households only (kept by triggers, migration 0009): each rule is a join
   // of that narrow table on its own index. With a ward, the join starts from that ward's keys; a pair found from both
   // of its sides is counted once by the grouping.
   const pairOnly = f.pair ? sql`and x.household_id = ${f.pair.a}::uuid and y.household_id = ${f.pair.b}::uuid` : sql``;

@@ -1,5 +1,5 @@
 /** All SQL of the households area. Every read goes through the actor's scope (server/domain/scope.ts). */
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Actor } from '../../context.ts';
 import type { Executor } from '../../db/client.ts';
@@ -72,33 +72,62 @@ export function householdListConditions(actor: Actor, f: HouseholdFilters, round
   return and(...conditions);
 }
 
+/**
+ * The columns a list row carries. Not the search text, and not the members JSON unless the page is a search (the
+ * client shows which member matched): building 50 full households with their members was what kept the embedded
+ * engine's pages at 0.15× the floor (issue 14).
+ */
+const { searchText: _searchText, members: _members, ...LIST_COLUMNS } = getTableColumns(households);
+
+/**
+ * The search rank of a row (issue 15: head-name matches first): 0 when the folded query is in the head name's part
+ * of search_text, 1 when it matched only the code, address or a member. The head name's part starts after the code
+ * and a space (rules.ts searchTextOf; codes are ASCII, so their folded length is their length) and is as long as the
+ * stored name: folding maps each letter of an NFC name to one letter. A name holding a stray combining mark folds
+ * shorter, and the part then takes a character or two of the address: only the rank can be off, never the match.
+ */
+export function headNameRank(q: string): SQL<number> {
+  return sql<number>`(case when strpos(substr(${households.searchText}, char_length(${households.householdCode}) + 2, char_length(${households.headName})), ${q}) > 0 then 0 else 1 end)`;
+}
+
 /** A list row: the household, its round category read from the masks when a round was asked for. */
-export interface ListedHousehold extends HouseholdRow {
+export interface ListedHousehold extends Omit<HouseholdRow, 'searchText' | 'members'> {
+  members?: HouseholdRow['members'];
   roundCityCategory: Category | null;
   roundNationalCategory: Category | null;
+  /** With a search: 0 = the head name matches, 1 = another field only (headNameRank); null without one. */
+  searchRank: 0 | 1 | null;
 }
 
 /** Where a page starts: after (next) or before (previous) the row of a cursor; OFFSET when no cursor is given. */
 export type PageStart = { offset: number } | { after: PageKey } | { before: PageKey };
 
-function categoryIn(h: HouseholdRow, standard: Standard, bit: number): Category | null {
+function categoryIn(h: Omit<HouseholdRow, 'searchText' | 'members'>, standard: Standard, bit: number): Category | null {
   const m = standard === 'city' ? [h.cityPoorMask, h.cityNearPoorMask, h.cityAverageMask] : [h.nationalPoorMask, h.nationalNearPoorMask, h.nationalAverageMask];
   if (!(h.assessedMask & bit)) return null;
   return m[0]! & bit ? 'poor' : m[1]! & bit ? 'near_poor' : m[2]! & bit ? 'average' : 'not_poor';
 }
 
 /**
- * One page of the list in (ward, household code) order. With a cursor it is a keyset page — a range scan of
- * households_ward_code_idx from the cursor, as fast on page 200 as on page 1; without one (a bookmarked page number)
- * it falls back to OFFSET.
+ * One page of the list in (ward, household code) order — with a search, (rank, ward, household code): households
+ * whose head name matches first, on every page (`rank` = headNameRank of the folded query). With a cursor it is a
+ * keyset page — without a search a range scan of households_ward_code_idx from the cursor, as fast on page 200 as
+ * on page 1; without one (a bookmarked page number) it falls back to OFFSET.
  */
-export async function pageHouseholds(exec: Executor, where: SQL | undefined, start: PageStart, limit: number, round: number | undefined, roundMin: number): Promise<ListedHousehold[]> {
+export async function pageHouseholds(exec: Executor, where: SQL | undefined, start: PageStart, limit: number, round: number | undefined, roundMin: number, rank?: SQL<number>): Promise<ListedHousehold[]> {
   const backwards = 'before' in start;
   const key = 'after' in start ? start.after : 'before' in start ? start.before : null;
-  const keyCondition = key ? sql`(${households.wardCode}, ${households.householdCode}) ${sql.raw(backwards ? '<' : '>')} (${key.wardCode}, ${key.householdCode})` : undefined;
-  const order = backwards ? [desc(households.wardCode), desc(households.householdCode)] : [asc(households.wardCode), asc(households.householdCode)];
-  const rows = await exec
-    .select()
+  const op = sql.raw(backwards ? '<' : '>');
+  const keyCondition = !key
+    ? undefined
+    : rank
+      ? sql`(${rank}, ${households.wardCode}, ${households.householdCode}) ${op} (${key.rank ?? 0}, ${key.wardCode}, ${key.householdCode})`
+      : sql`(${households.wardCode}, ${households.householdCode}) ${op} (${key.wardCode}, ${key.householdCode})`;
+  const direction = backwards ? desc : asc;
+  const order = [...(rank ? [direction(rank)] : []), direction(households.wardCode), direction(households.householdCode)];
+  // A search page carries the members too: the client shows which member matched.
+  const rows: (Omit<ListedHousehold, 'roundCityCategory' | 'roundNationalCategory' | 'searchRank'> & { searchRank: number | null })[] = await exec
+    .select({ ...LIST_COLUMNS, ...(rank ? { members: households.members } : {}), searchRank: rank ?? sql<null>`null` })
     .from(households)
     .where(and(where, keyCondition))
     .orderBy(...order)
@@ -107,7 +136,7 @@ export async function pageHouseholds(exec: Executor, where: SQL | undefined, sta
   if (backwards) rows.reverse();
   const k = round === undefined ? -1 : round - roundMin;
   const bit = k >= 0 && k <= MAX_MASK_BIT ? 1 << k : 0;
-  return rows.map((h) => ({ ...h, roundCityCategory: categoryIn(h, 'city', bit), roundNationalCategory: categoryIn(h, 'national', bit) }));
+  return rows.map((h) => ({ ...h, searchRank: h.searchRank === null ? null : h.searchRank === 0 ? 0 : 1, roundCityCategory: categoryIn(h, 'city', bit), roundNationalCategory: categoryIn(h, 'national', bit) }));
 }
 
 export async function countHouseholds(exec: Executor, where: SQL | undefined): Promise<number> {

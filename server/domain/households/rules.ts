@@ -104,7 +104,11 @@ export function householdProblems(h: Partial<HouseholdFields>, currentYear: numb
   return problems;
 }
 
-/** What `households.search_text` holds: folded head name, household code, address and member names. */
+/**
+ * What `households.search_text` holds: folded household code, head name, address and member names, in this order.
+ * The code comes first and is ASCII (its folded length is its length), so the head name starts right after it: the
+ * list's search ranking (repository.ts headNameRank) reads the head name's part back by position.
+ */
 export function searchTextOf(h: Pick<HouseholdFields, 'headName' | 'householdCode' | 'address'> & { members?: Pick<Member, 'name'>[] }): string {
   return fold([h.householdCode, h.headName, h.address, ...(h.members ?? []).map((m) => m.name)].join(' '));
 }
@@ -117,16 +121,20 @@ export function searchQueryOf(q: string): string {
 // ── List paging (issue 14) ──────────────────────────────────────────────────────────────────────────────────
 /** The sort key of a list row: pages continue after (or before) it. */
 export interface PageKey {
+  /** With a search: 0 when the head name matches, 1 when only another field does (head-name matches come first). */
+  rank?: 0 | 1;
   wardCode: string;
   householdCode: string;
 }
 
 /**
  * The pager's cursor: `n.` (next page: rows after the key) or `p.` (previous page: rows before it) and the key as
- * base64url JSON. Opaque to the client, which sends it back with the page number it displays.
+ * base64url JSON (`[ward, code]`, or `[ward, code, rank]` in a search). Opaque to the client, which sends it back
+ * with the page number it displays.
  */
 export function encodeCursor(direction: 'next' | 'prev', key: PageKey): string {
-  return `${direction === 'next' ? 'n' : 'p'}.${Buffer.from(JSON.stringify([key.wardCode, key.householdCode])).toString('base64url')}`;
+  const k = key.rank === undefined ? [key.wardCode, key.householdCode] : [key.wardCode, key.householdCode, key.rank];
+  return `${direction === 'next' ? 'n' : 'p'}.${Buffer.from(JSON.stringify(k)).toString('base64url')}`;
 }
 
 export function decodeCursor(cursor: string): { direction: 'next' | 'prev'; key: PageKey } | null {
@@ -134,8 +142,10 @@ export function decodeCursor(cursor: string): { direction: 'next' | 'prev'; key:
   if (!m) return null;
   try {
     const v: unknown = JSON.parse(Buffer.from(m[2]!, 'base64url').toString('utf8'));
-    if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string') return null;
-    return { direction: m[1] === 'n' ? 'next' : 'prev', key: { wardCode: v[0], householdCode: v[1] } };
+    if (!Array.isArray(v) || v.length < 2 || v.length > 3 || typeof v[0] !== 'string' || typeof v[1] !== 'string') return null;
+    if (v.length === 3 && v[2] !== 0 && v[2] !== 1) return null;
+    const key: PageKey = v.length === 3 ? { rank: v[2] as 0 | 1, wardCode: v[0], householdCode: v[1] } : { wardCode: v[0], householdCode: v[1] };
+    return { direction: m[1] === 'n' ? 'next' : 'prev', key };
   } catch {
     return null;
   }

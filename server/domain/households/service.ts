@@ -11,7 +11,7 @@ import { inTransaction } from '../../db/tx.ts';
 import { AppError, errors } from '../../errors.ts';
 import { listAuditEvents, type AuditRow } from '../audit/repository.ts';
 import { recordAudit } from '../audit/repository.ts';
-import { bumpDataVersion, readDataVersion, VersionedCache } from '../data-version.ts';
+import { bumpDataVersion } from '../data-version.ts';
 import { requireWardInScope } from '../scope.ts';
 import * as assessmentsRepo from '../assessments/repository.ts';
 import { putAssessmentFor, reevaluateHousehold } from '../assessments/service.ts';
@@ -20,9 +20,11 @@ import { listStates, transitionOf, type ListTransition } from '../rounds/rules.t
 import { approvalLookup } from '../rounds/service.ts';
 import { assertWardRoundWritable } from '../rounds/guard.ts';
 import * as repo from './repository.ts';
-import { decodeCursor, encodeCursor, householdProblems, normalizeHousehold, searchQueryOf, searchTextOf, type ArchiveReason, type HouseholdFields } from './rules.ts';
+import { householdProblems, normalizeHousehold, searchTextOf, type ArchiveReason, type HouseholdFields } from './rules.ts';
 import { sameIdInHouseholdProblems, type DuplicateWarning } from '../duplicates/rules.ts';
 import { duplicatePersonWarnings } from '../duplicates/person-warnings.ts';
+
+export { listHouseholds, type ListInput, type ListPage } from './list-service.ts';
 
 export type HouseholdInput = HouseholdFields;
 export type HouseholdChanges = Partial<Omit<HouseholdFields, 'wardCode'>> & {
@@ -99,8 +101,8 @@ export async function updateHousehold(ctx: Ctx, id: string, expectedVersion: num
     const reclassified = value.area !== undefined || value.members !== undefined ? await reevaluateHousehold(tx, ctx, row, applyToRounds) : 0;
     await bumpDataVersion(tx, row.wardCode);
     await recordAudit(tx, ctx, { action: 'update', entity: 'household', entityId: id, wardCode: row.wardCode, before: auditView(before), after: auditView(row), meta: reclassified ? { reclassified } : null });
-    const saved = (await repo.findHousehold(tx, ctx.actor, id))!;
-    return { ...saved, warnings: await duplicatePersonWarnings(tx, ctx, saved) };
+    // The updated row is the answer: a re-classification changes only the list masks, which the answer does not carry.
+    return { ...row, warnings: await duplicatePersonWarnings(tx, ctx, row) };
   }).catch(duplicateCode);
 }
 
@@ -157,61 +159,6 @@ export async function putAssessment(ctx: Ctx, id: string, round: number, input: 
     round,
     input,
   );
-}
-
-export interface ListInput extends repo.HouseholdFilters {
-  page: number;
-  pageSize: number;
-  /** The pager's cursor (rules.ts encodeCursor); without it the page number is an OFFSET. */
-  cursor?: string;
-}
-
-export interface ListPage {
-  rows: repo.ListedHousehold[];
-  total: number;
-  /** Cursors for the pager's next and previous links (null at either end). */
-  nextCursor: string | null;
-  prevCursor: string | null;
-}
-
-/** Exact totals per (scope, filters), valid while the data version of the filtered wards stays the same. */
-const totals = new VersionedCache<number>(2000);
-
-function scopeKey(ctx: Ctx): string {
-  const a = ctx.actor;
-  return a.role === 'ward' ? `ward:${a.wardCode}` : a.role === 'district' ? `district:${a.districtCode}` : 'admin';
-}
-
-/**
- * A page of the list and its exact total. The total is the expensive part (it counts every matching household), so
- * it is cached against the data version of the wards it covers (server/domain/data-version.ts): any write to those
- * wards commits a new version, and the next request counts again.
- */
-export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<ListPage> {
-  const { page, pageSize, cursor, ...filters } = input;
-  const { roundMin } = ctx.config;
-  const where = repo.householdListConditions(ctx.actor, filters, roundMin);
-  const c = cursor ? decodeCursor(cursor) : null;
-  const start: repo.PageStart = c ? (c.direction === 'next' ? { after: c.key } : { before: c.key }) : { offset: (page - 1) * pageSize };
-  const wards = filters.ward ? [filters.ward] : ctx.actor.role === 'ward' && ctx.actor.wardCode ? [ctx.actor.wardCode] : null;
-  const key = JSON.stringify([scopeKey(ctx), filters.ward ?? null, filters.status ?? 'active', filters.q ? searchQueryOf(filters.q) : '', filters.round ?? null, filters.standard ?? null, filters.category ?? null]);
-  // The replica when there is one (issue 16): rows, version and count from the same database, so a cached total
-  // always matches the data it was counted on.
-  const read = ctx.readDb ?? ctx.db;
-  const [rows, version] = await Promise.all([repo.pageHouseholds(read, where, start, pageSize, filters.round, roundMin), readDataVersion(read, wards)]);
-  let total = totals.get(key, version);
-  if (total === undefined) {
-    total = await repo.countHouseholds(read, where);
-    totals.set(key, version, total);
-  }
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  return {
-    rows,
-    total,
-    nextCursor: last && page * pageSize < total ? encodeCursor('next', last) : null,
-    prevCursor: first && page > 1 ? encodeCursor('prev', first) : null,
-  };
 }
 
 type ListName = 'poor' | 'nearPoor';

@@ -20,6 +20,7 @@ import { sweepImportFiles } from './files.ts';
 import * as repo from './repository.ts';
 import type { ImportStatus } from './types.ts';
 import { inTransaction } from '../../db/tx.ts';
+import { compactImportChunks } from '../../db/maintenance.ts';
 
 export interface JobDeps {
   db: Db;
@@ -62,6 +63,8 @@ export class ImportJobs {
   private stopped = false;
   private pumping = false;
   private kicked = false;
+  private compacting: Promise<void> | null = null;
+  private compactAgain = false;
 
   constructor(
     private readonly deps: JobDeps,
@@ -141,6 +144,31 @@ export class ImportJobs {
         await deleteChunks(tx, id);
       }
     });
+    this.compactSoon();
+  }
+
+  /**
+   * After an import's chunks were deleted: gives their space back (db/maintenance.ts compactImportChunks), once at a
+   * time, again if more were deleted meanwhile. Resolves when done (tests); failures are logged, never thrown.
+   */
+  compactSoon(): Promise<void> {
+    if (this.compacting) {
+      this.compactAgain = true;
+      return this.compacting;
+    }
+    this.compacting = (async () => {
+      do {
+        this.compactAgain = false;
+        if (this.stopped) break;
+        try {
+          await compactImportChunks(this.deps.db, this.deps.engine);
+        } catch (err) {
+          if (!this.stopped) this.deps.logger.warn({ err: { message: (err as Error)?.message } }, 'import chunks compaction failed');
+        }
+      } while (this.compactAgain);
+      this.compacting = null;
+    })();
+    return this.compacting;
   }
 
   /** One heartbeat: keep our claims, take over lapsed ones, claim queued jobs (public for tests). */
@@ -164,7 +192,10 @@ export class ImportJobs {
     );
     for (const job of settled) {
       const requeued = job.status === 'parsing' && job.attempts < MAX_ATTEMPTS;
-      if (!requeued) await deleteChunks(this.deps.db, job.id);
+      if (!requeued) {
+        await deleteChunks(this.deps.db, job.id);
+        void this.compactSoon();
+      }
       this.deps.logger.warn({ importId: job.id, was: job.status, outcome: requeued ? 'requeued' : 'interrupted' }, 'took over an import whose instance stopped');
     }
   }
@@ -183,6 +214,8 @@ export class ImportJobs {
         });
       }
       if (expired.length) this.deps.logger.info({ imports: expired.length }, 'deleted the data of expired imports');
+      // Hourly: whatever was deleted since (commits, discards, failures) leaves no bytes behind in the table's files.
+      await this.compactSoon();
       return expired.length;
     } catch (err) {
       if (!this.stopped) this.deps.logger.error({ err: { message: (err as Error)?.message } }, 'import sweep failed');

@@ -14,7 +14,8 @@ import { recordAudit } from '../audit/repository.ts';
 import { cleanText } from '../text.ts';
 import { applyRowsWith, type RowSource } from './apply.ts';
 import { refreshStatistics } from '../../db/maintenance.ts';
-import { deleteChunks, ndjsonValues, readChunks, writeChunks } from './chunks-repository.ts';
+import { deleteChunks, hasChunks, ndjsonValues, readChunks, writeChunks } from './chunks-repository.ts';
+import { failures, ImportFailureError } from './failures.ts';
 import { jobsOf, NotOurJob } from './jobs.ts';
 import * as repo from './repository.ts';
 import { RUNNING_STATUSES, type ImportRow, type ImportStatus, type ImportSummary } from './types.ts';
@@ -150,6 +151,9 @@ async function runCommit(ctx: Ctx, id: string, validated: ImportSummary, instanc
     await inTransaction(ctx.db, async (tx) => {
       // Held until the end: other instances see the commit alive by this lock, whatever its heartbeat says.
       if (!(await repo.lockClaimed(tx, id, instance, 'committing'))) throw new NotOurJob();
+      // The chunks table is UNLOGGED (migration 0008): a crash of the database empties it. Rows that vanished so must
+      // fail the commit, never commit "nothing" as if the file had been applied.
+      if (validated.valid > 0 && !(await hasChunks(tx, id, 'rows'))) throw new ImportFailureError(failures.interrupted());
       const applied = await applyRowsWith(tx, ctx, storedSource(tx, id), { importId: id });
       changed = applied.households.new + applied.households.updated + applied.assessments.new + applied.assessments.updated;
       const summary: ImportSummary = { ...validated, ...applied };
@@ -161,10 +165,12 @@ async function runCommit(ctx: Ctx, id: string, validated: ImportSummary, instanc
         await recordAudit(tx, ctx, { action: 'import', entity: 'import', entityId: id, meta: { households: applied.households, assessments: applied.assessments } });
       }
     });
+    void jobs.compactSoon();
     // Large loads change the tables' shape: refresh the planner's statistics (PGlite never does it by itself).
     if (changed >= STATISTICS_REFRESH_ROWS) await refreshStatistics(ctx.db).catch(() => {});
   } catch (err) {
     if (err instanceof NotOurJob) return;
+    if (err instanceof ImportFailureError) return void (await jobs.fail(id, 'committing', err.failure).catch(() => {}));
     ctx.logger.error({ importId: id, err: loggableError(err) }, 'import commit failed');
     await jobs.fail(id, 'committing', {
       code: 'COMMIT_FAILED',
@@ -195,5 +201,5 @@ export async function discardImport(ctx: Ctx, id: string): Promise<repo.ImportRe
     await deleteChunks(tx, id);
     await recordAudit(tx, ctx, { action: 'discard', entity: 'import', entityId: id, wardCode: record.wardCode, meta: { status: record.status } });
     return (await repo.findImport(tx, ctx.actor, id))!;
-  });
+  }).finally(() => void jobsOf(ctx.db).compactSoon());
 }

@@ -65,7 +65,8 @@ export async function validateImport(ctx: Ctx, record: repo.ImportRecord, instan
   const file = (name: string) => path.join(dir, name);
   let progressWrite = Promise.resolve();
   try {
-    await chunksToFile(ctx.db, id, 'upload', file('upload.xlsx'));
+    // No bytes: the upload was lost with the UNLOGGED chunks table in a database crash (migration 0008).
+    if ((await chunksToFile(ctx.db, id, 'upload', file('upload.xlsx'))) === 0) return await jobs.fail(id, 'parsing', failures.interrupted());
     let last = 0;
     const outcome = await runParser(
       { file: file('upload.xlsx'), rowsFile: file('rows.ndjson'), errorsFile: file('errors.ndjson'), sheetsFile: file('sheets.json'), ctx: await rowContext(ctx), limits: { ...DEFAULT_LIMITS, maxUncompressedBytes: ctx.config.importMaxUncompressedMb * 1048576 } },

@@ -11,27 +11,27 @@ import { householdListConditions, type HouseholdFilters } from '../households/re
 import { requireWardInScope, wardsInScope } from '../scope.ts';
 import { listWards } from '../units/repository.ts';
 import { writeHouseholdsWorkbook } from './households-xlsx.ts';
-import { writeRatesWorkbook } from './rates-xlsx.ts';
+import { compared, writeRatesWorkbook } from './rates-xlsx.ts';
 import { pageHouseholdsForExport } from './repository.ts';
-import { ratesReport } from './service.ts';
-import type { Standard } from './rules.ts';
+import { ratesReport, type RatesQuery } from './service.ts';
 
 export interface PreparedExport {
   fileName: string;
   write(out: Writable): Promise<void>;
 }
 
-export async function prepareRatesExport(ctx: Ctx, q: { round: number; standard: Standard }): Promise<PreparedExport> {
+export async function prepareRatesExport(ctx: Ctx, q: RatesQuery): Promise<PreparedExport> {
   const report = await ratesReport(ctx, q);
   await recordAudit(ctx.db, ctx, {
     action: 'export',
     entity: 'rates_report',
     wardCode: ctx.actor.role === 'ward' ? ctx.actor.wardCode : null,
-    meta: { format: 'xlsx', round: q.round, standard: q.standard, wards: report.rows.map((r) => r.code) },
+    meta: { format: 'xlsx', round: q.round, from: report.from, standard: q.standard, wards: report.rows.map((r) => r.code) },
   });
   const placeName = report.scope === 'ward' && report.rows[0] ? `${report.rows[0].name}, ${report.district.name}` : report.district.name;
   return {
-    fileName: `ty-le-ho-ngheo-${q.round}-${q.standard}.xlsx`,
+    // A comparison with another round than the previous one names both: ty-le-ho-ngheo-2016-2019-city.xlsx.
+    fileName: `ty-le-ho-ngheo-${compared(report) ? `${report.from}-` : ''}${q.round}-${q.standard}.xlsx`,
     write: (out) => writeRatesWorkbook(report, out, { placeName, generatedAt: new Date(), generatedBy: ctx.actor.username }),
   };
 }

@@ -17,10 +17,22 @@ export const STANDARD_LABEL: Record<Standard, string> = {
 };
 
 const REMOVED = 'Giảm khác (chuyển đi, chết, nhập hộ)';
-const LIST_HEADERS = {
-  poor: { title: 'Hộ nghèo', steps: ['Đầu năm (theo Quyết định đã phê duyệt)', 'Trong đó DTTS đầu năm', 'Thoát nghèo', REMOVED, 'Tái nghèo', 'Phát sinh mới', 'Cuối năm', 'Trong đó DTTS cuối năm'] },
-  nearPoor: { title: 'Hộ cận nghèo', steps: ['Đầu năm (theo Quyết định đã phê duyệt)', 'Trong đó DTTS đầu năm', 'Thoát cận nghèo', REMOVED, 'Tái cận nghèo', 'Phát sinh mới', 'Cuối năm', 'Trong đó DTTS cuối năm'] },
-};
+
+/** Whether the report compares with another round than the previous one (the yearly form's default). */
+export const compared = (r: { round: number; from: number | null }) => r.from !== null && r.from !== r.round - 1;
+
+/**
+ * The steps of each list. A report comparing two rounds further apart (issue 15) names them instead of "đầu năm" /
+ * "cuối năm" (start / end of the year), which would be the previous round and this one.
+ */
+function listHeaders(r: { round: number; from: number | null }) {
+  const [start, end] = compared(r) ? [`Năm ${r.from} (theo Quyết định đã phê duyệt)`, `Năm ${r.round}`] : ['Đầu năm (theo Quyết định đã phê duyệt)', 'Cuối năm'];
+  const [dttsStart, dttsEnd] = compared(r) ? [`Trong đó DTTS năm ${r.from}`, `Trong đó DTTS năm ${r.round}`] : ['Trong đó DTTS đầu năm', 'Trong đó DTTS cuối năm'];
+  return {
+    poor: { title: 'Hộ nghèo', steps: [start, dttsStart, 'Thoát nghèo', REMOVED, 'Tái nghèo', 'Phát sinh mới', end, dttsEnd] },
+    nearPoor: { title: 'Hộ cận nghèo', steps: [start, dttsStart, 'Thoát cận nghèo', REMOVED, 'Tái cận nghèo', 'Phát sinh mới', end, dttsEnd] },
+  };
+}
 const MOVE_HEADERS = [
   'Từ nghèo sang cận nghèo',
   'Từ cận nghèo sang nghèo',
@@ -119,7 +131,8 @@ export async function writeRatesWorkbook(report: RatesReport, out: Writable, met
   ws.mergeCells(`A1:${last}1`);
   ws.mergeCells(`A2:${last}2`);
   const title = ws.getRow(1);
-  title.getCell(1).value = text(`BẢNG TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM ${report.round}`);
+  const since = compared(report) ? ` SO VỚI NĂM ${report.from}` : '';
+  title.getCell(1).value = text(`BẢNG TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM ${report.round}${since}`);
   title.getCell(1).font = { bold: true, size: 14 };
   title.getCell(1).alignment = { horizontal: 'center' };
   title.commit();
@@ -140,7 +153,7 @@ export async function writeRatesWorkbook(report: RatesReport, out: Writable, met
   put(`B${h1}:B${h3}`, 'Phường');
   put(`C${h1}:C${h3}`, 'Tổng số hộ');
   for (const [list, start] of [['poor', POOR_COL], ['nearPoor', NEAR_POOR_COL]] as const) {
-    const spec = LIST_HEADERS[list];
+    const spec = listHeaders(report)[list];
     put(`${col(start)}${h1}:${col(start + BLOCK_COLS - 1)}${h1}`, spec.title);
     spec.steps.forEach((step, i) => {
       const c = start + 2 * i;
@@ -194,7 +207,7 @@ export async function writeRatesWorkbook(report: RatesReport, out: Writable, met
 
   // Notes: how the % are computed, the definitions, and which totals are missing (rates left blank, never guessed).
   const notes = [
-    'Tỷ lệ (%) = số hộ ÷ tổng số hộ của phường trong năm × 100, làm tròn 2 chữ số thập phân; tỷ lệ đầu năm tính trên tổng số hộ năm trước.',
+    `Tỷ lệ (%) = số hộ ÷ tổng số hộ của phường trong năm × 100, làm tròn 2 chữ số thập phân; tỷ lệ ${compared(report) ? `năm ${report.from} tính trên tổng số hộ năm ${report.from}` : 'đầu năm tính trên tổng số hộ năm trước'}.`,
     'Cuối năm = Đầu năm − Thoát − Giảm khác + Tái + Phát sinh mới. "Giảm khác": hộ ra khỏi danh sách vì chuyển đi, chết/giải thể, nhập hộ — không tính là thoát nghèo. DTTS: chủ hộ là người dân tộc thiểu số.',
   ];
   const unapproved = report.rows.filter((r) => r.approval.status !== 'approved').map((r) => r.name);

@@ -13,12 +13,14 @@ import { listWardTotals } from '../units/totals-repository.ts';
 import { listMaskGroups } from './repository.ts';
 import { approvalLookup } from '../rounds/service.ts';
 import type { WardRoundRow } from '../rounds/repository.ts';
-import { buildRateRow, countRounds, emptyCounts, sumCounts, sumTotals, type Approval, type RateRow, type RoundCounts, type Standard } from './rules.ts';
+import { buildRateRow, countPairs, emptyCounts, sumCounts, sumTotals, type Approval, type RateRow, type RoundCounts, type RoundPair, type Standard } from './rules.ts';
 
 type ReportCtx = Pick<Ctx, 'db' | 'readDb' | 'config' | 'actor'>;
 
 export interface RoundReport {
   round: number;
+  /** The round compared with (the start of every row): round − 1 unless asked otherwise; null in the baseline round. */
+  from: number | null;
   rows: RateRow[];
   /** District row (sum of its wards); null for a ward user. Flagged NOT_ALL_APPROVED while any ward is not. */
   total: RateRow | null;
@@ -55,14 +57,15 @@ function totalRow(unit: { code: string; name: string }, rows: RateRow[], counts:
   return row;
 }
 
-async function computeRounds(ctx: ReportCtx, standard: Standard, from: number, to: number) {
+/** Computes the report of each pair of rounds (from < round) from one grouped scan and one read of the totals. */
+async function computePairs(ctx: ReportCtx, standard: Standard, pairs: RoundPair[]) {
   const { roundMin } = ctx.config;
   const districtCode = ctx.actor.districtCode ?? ctx.config.districtCode;
   const wards = await wardsInScope(ctx.db, ctx.actor, districtCode);
   const codes = wards.map((w) => w.code);
   const [groups, totals, district, approvals] = await Promise.all([
     listMaskGroups(ctx.db, standard, codes),
-    listWardTotals(ctx.db, codes, from - 1, to),
+    listWardTotals(ctx.db, codes, Math.min(...pairs.map((p) => p.from)), Math.max(...pairs.map((p) => p.round))),
     findDistrict(ctx.db, districtCode),
     approvalLookup(ctx.db, codes),
   ]);
@@ -71,15 +74,14 @@ async function computeRounds(ctx: ReportCtx, standard: Standard, from: number, t
   const statusRow = new Map(approvals.rows.map((r) => [`${r.wardCode}/${r.round}`, r]));
   const scope: 'district' | 'ward' = ctx.actor.role === 'ward' ? 'ward' : 'district';
   const districtUnit = { code: districtCode, name: district?.name ?? districtCode };
-  const counted = countRounds(groups, from, to, roundMin, approvals.approved);
+  const counted = countPairs(groups, pairs, roundMin, approvals.approved);
   const bothAreas = new Set(wards.map((w) => w.area)).size > 1;
 
-  const rounds: RoundReport[] = [];
-  for (let round = from; round <= to; round++) {
+  const rounds: RoundReport[] = pairs.map(({ from, round }, p) => {
     const baseline = round === roundMin;
-    const counts = counted.get(round)!;
+    const counts = counted[p]!;
     const wardCounts = wards.map((w) => counts.get(w.code) ?? emptyCounts());
-    const rows = wards.map((w, i) => buildRateRow(w, wardCounts[i]!, total(w.code, round), total(w.code, round - 1), baseline, approvalOf(statusRow.get(`${w.code}/${round}`))));
+    const rows = wards.map((w, i) => buildRateRow(w, wardCounts[i]!, total(w.code, round), total(w.code, from), baseline, approvalOf(statusRow.get(`${w.code}/${round}`))));
     const sections =
       scope === 'ward' || !bothAreas
         ? []
@@ -89,8 +91,8 @@ async function computeRounds(ctx: ReportCtx, standard: Standard, from: number, t
             section.area = area;
             return section;
           });
-    rounds.push({ round, rows, total: scope === 'ward' ? null : totalRow(districtUnit, rows, wardCounts, baseline), sections });
-  }
+    return { round, from: baseline ? null : from, rows, total: scope === 'ward' ? null : totalRow(districtUnit, rows, wardCounts, baseline), sections };
+  });
   return { scope, district: districtUnit, rounds };
 }
 
@@ -126,17 +128,34 @@ async function cached<T extends RatesReport | TrendReport>(tag: ReportTag | unde
   return value;
 }
 
-/** The rates report; with a tag (reportTag) it is served from the cache while the data version stays the same. */
-export async function ratesReport(ctx: ReportCtx, q: { round: number; standard: Standard }, tag?: ReportTag): Promise<RatesReport> {
+/** What identifies a rates report: its round, standard and start round (`from`, round − 1 when not asked). */
+export interface RatesQuery {
+  round: number;
+  standard: Standard;
+  from?: number;
+}
+
+/** The query with its default start round filled in: the cache key of the report ("from" absent = round − 1). */
+export const ratesKey = (q: RatesQuery) => ({ round: q.round, from: q.from ?? q.round - 1, standard: q.standard });
+
+/**
+ * The rates report of `round` compared with `from` (default round − 1; any earlier round: issue 15); with a tag
+ * (reportTag over ratesKey) it is served from the cache while the data version stays the same.
+ */
+export async function ratesReport(ctx: ReportCtx, q: RatesQuery, tag?: ReportTag): Promise<RatesReport> {
   return cached(tag, async () => {
-    const r = await computeRounds(readerOf(ctx), q.standard, q.round, q.round);
-    return { round: q.round, standard: q.standard, scope: r.scope, district: r.district, rows: r.rounds[0]!.rows, total: r.rounds[0]!.total, sections: r.rounds[0]!.sections };
+    const { round, from } = ratesKey(q);
+    const r = await computePairs(readerOf(ctx), q.standard, [{ from, round }]);
+    const one = r.rounds[0]!;
+    return { round, from: one.from, standard: q.standard, scope: r.scope, district: r.district, rows: one.rows, total: one.total, sections: one.sections };
   });
 }
 
 export async function trendReport(ctx: ReportCtx, q: { from: number; to: number; standard: Standard }, tag?: ReportTag): Promise<TrendReport> {
   return cached(tag, async () => {
-    const r = await computeRounds(readerOf(ctx), q.standard, q.from, q.to);
+    const pairs: RoundPair[] = [];
+    for (let round = q.from; round <= q.to; round++) pairs.push({ from: round - 1, round });
+    const r = await computePairs(readerOf(ctx), q.standard, pairs);
     return { standard: q.standard, from: q.from, to: q.to, scope: r.scope, district: r.district, rounds: r.rounds };
   });
 }

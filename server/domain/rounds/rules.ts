@@ -110,9 +110,24 @@ export type ListTransition = 'stayed' | 'escaped' | 'removed' | 'fell_back' | 'n
  * removed (off because archived: "giảm khác", never an escape), fell back (on again after an earlier spell), new.
  */
 export function transitionOf(states: ListState[], k: number, list: ListName): ListTransition | null {
-  const onNow = states[k]!.list === list;
-  const onBefore = k > 0 && states[k - 1]!.list === list;
-  if (onBefore) return onNow ? 'stayed' : states[k]!.removed ? 'removed' : 'escaped';
+  return transitionBetween(states, k - 1, k, list);
+}
+
+/**
+ * The change on `list` from round index `a` to a later index `b` (a = −1: before the first round, on no list), the
+ * same categories compared at the two ends (issue 15, a report comparing any two rounds):
+ *  - stayed / escaped / removed: on at `a`; at `b` still on, off by a review, or off because archived in (a, b];
+ *  - fell back: off at `a`, on at `b`, and on in some round before `a` (it had left the list before the comparison
+ *    starts); new: on at `b` and on it in no round up to `a`, whatever happened between the two ends.
+ * With b = a + 1 these are exactly the yearly categories.
+ */
+export function transitionBetween(states: ListState[], a: number, b: number, list: ListName): ListTransition | null {
+  const onNow = states[b]!.list === list;
+  const onBefore = a >= 0 && states[a]!.list === list;
+  if (onBefore) {
+    if (onNow) return 'stayed';
+    return states.slice(a + 1, b + 1).some((s) => s.removed) ? 'removed' : 'escaped';
+  }
   if (!onNow) return null;
-  return states.slice(0, Math.max(0, k - 1)).some((s) => s.list === list) ? 'fell_back' : 'new';
+  return states.slice(0, Math.max(0, a)).some((s) => s.list === list) ? 'fell_back' : 'new';
 }

@@ -5,6 +5,7 @@ import type { Actor } from '../../context.ts';
 import { AppError, errors } from '../../errors.ts';
 import { inTransaction } from '../../db/tx.ts';
 import { recordAudit } from '../audit/repository.ts';
+import { cleanText } from '../text.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
 import * as repo from './repository.ts';
 
@@ -54,21 +55,27 @@ export interface IssuedSession {
   token: string;
   csrfToken: string | null;
   expiresAt: Date;
+  /** The API token's name (NFC, white space collapsed), null when none was given. */
+  name: string | null;
   user: repo.UserRow;
 }
 
-/** Creates a browser session (kind 'session', with a CSRF token) or an API token (kind 'token'). */
-export async function issueSession(deps: AuthDeps, user: repo.UserRow, kind: 'session' | 'token', requestId: string): Promise<IssuedSession> {
+/**
+ * Creates a browser session (kind 'session', with a CSRF token) or an API token (kind 'token', with the optional
+ * name its owner gave it so they can tell their tokens apart in GET /api/auth/tokens).
+ */
+export async function issueSession(deps: AuthDeps, user: repo.UserRow, kind: 'session' | 'token', requestId: string, rawName: string | null = null): Promise<IssuedSession> {
+  const name = kind === 'token' && rawName ? cleanText(rawName) || null : null;
   const token = crypto.randomBytes(32).toString('base64url');
   const csrfToken = kind === 'session' ? crypto.randomBytes(24).toString('base64url') : null;
   const now = Date.now();
   const ttlMs = kind === 'session' ? deps.config.sessionAbsoluteHours * 3600_000 : deps.config.tokenTtlHours * 3600_000;
   const expiresAt = new Date(now + ttlMs);
   await inTransaction(deps.db, async (tx) => {
-    await repo.insertSession(tx, { tokenHash: repo.hashToken(deps.secret, token), userId: user.id, kind, csrfToken, expiresAt });
+    await repo.insertSession(tx, { tokenHash: repo.hashToken(deps.secret, token), userId: user.id, kind, csrfToken, expiresAt, name });
     await recordAudit(tx, { actor: actorOf(user), requestId }, { action: 'login', entity: 'user', entityId: user.id, meta: { kind } });
   });
-  return { token, csrfToken, expiresAt, user };
+  return { token, csrfToken, expiresAt, name, user };
 }
 
 export interface ResolvedSession {

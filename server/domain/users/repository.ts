@@ -104,9 +104,9 @@ export async function revokeUserSessions(exec: Executor, userId: string, keepSes
 }
 
 /** The user's API tokens still in force (not revoked, not past their absolute expiry), newest first. */
-export async function listUserTokens(exec: Executor, userId: string, now: Date): Promise<Pick<SessionRow, 'id' | 'createdAt' | 'lastSeenAt' | 'expiresAt'>[]> {
+export async function listUserTokens(exec: Executor, userId: string, now: Date): Promise<Pick<SessionRow, 'id' | 'name' | 'createdAt' | 'lastSeenAt' | 'expiresAt'>[]> {
   return exec
-    .select({ id: sessions.id, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt })
+    .select({ id: sessions.id, name: sessions.name, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt })
     .from(sessions)
     .where(and(eq(sessions.userId, userId), eq(sessions.kind, 'token'), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
     .orderBy(desc(sessions.createdAt));

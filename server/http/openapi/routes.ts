@@ -12,7 +12,7 @@ import { archiveSchema, assessmentParams, assessmentSchema, createHouseholdSchem
 import { commitBody, listQuery as importsListQuery } from '../schemas/imports.ts';
 import { householdsExportQuery, ratesQuery, totalBody, totalParams, totalsQuery, totalsUploadParams, trendQuery } from '../schemas/reports.ts';
 import { approveSchema, reopenSchema, roundParam, wardRoundParams } from '../schemas/rounds.ts';
-import { createUserSchema, credentialsSchema, pageQuery, passwordChangeSchema, tokenIdParam, updateUserSchema, usernameParam } from '../schemas/users.ts';
+import { createUserSchema, credentialsSchema, pageQuery, passwordChangeSchema, tokenIdParam, tokenRequestSchema, updateUserSchema, usernameParam } from '../schemas/users.ts';
 import { unitsQuery } from '../routers/units.ts';
 import { listDuplicatesQuery, pairParam, resolveSchema } from '../schemas/duplicates.ts';
 import { backupNameParam } from '../schemas/backups.ts';
@@ -50,10 +50,10 @@ export function routeDocs(config: Config): RouteDoc[] {
     { method: 'get', path: '/units', tag: 'units', summary: 'Ward boundaries of a district (GeoJSON)', access: 'public', query: unitsQuery, reply: 'json' },
 
     { method: 'post', path: '/auth/login', tag: 'auth', summary: 'Sign in: sets the session cookie, returns the CSRF token', access: 'public', body: credentialsSchema, reply: 'json' },
-    { method: 'post', path: '/auth/token', tag: 'auth', summary: 'Get a bearer token for scripts', access: 'public', body: credentialsSchema, reply: 'json' },
+    { method: 'post', path: '/auth/token', tag: 'auth', summary: 'Get a bearer token for scripts (optionally named)', access: 'public', body: tokenRequestSchema, reply: 'json' },
     { method: 'post', path: '/auth/logout', tag: 'auth', summary: 'End this session', access: 'signedIn', reply: 'empty', status: 204 },
     { method: 'get', path: '/auth/me', tag: 'auth', summary: 'The signed-in user and the CSRF token', access: 'signedIn', reply: 'json' },
-    { method: 'get', path: '/auth/tokens', tag: 'auth', summary: 'The caller\'s API tokens (created, last used, expires)', access: 'signedIn', reply: 'list' },
+    { method: 'get', path: '/auth/tokens', tag: 'auth', summary: 'The caller\'s API tokens (name, created, last used, expires)', access: 'signedIn', reply: 'list' },
     { method: 'delete', path: '/auth/tokens/:id', tag: 'auth', summary: 'Revoke one of the caller\'s API tokens', access: 'signedIn', params: tokenIdParam, reply: 'empty', status: 204 },
     { method: 'post', path: '/auth/password', tag: 'auth', summary: 'Change the own password', access: 'signedIn', body: passwordChangeSchema, reply: 'json' },
 
@@ -97,9 +97,9 @@ export function routeDocs(config: Config): RouteDoc[] {
     { method: 'post', path: '/rounds/:round/wards/:wardCode/approve', tag: 'rounds', summary: 'Approve a submitted list with its decision: the round is frozen (409 ROUND_APPROVED on writes)', access: ['admin', 'district'], params: wardRoundParams, body: approveSchema, reply: 'json' },
     { method: 'post', path: '/rounds/:round/wards/:wardCode/reopen', tag: 'rounds', summary: 'Reopen a submitted or approved list, with a reason', access: ['admin', 'district'], params: wardRoundParams, body: reopenSchema, reply: 'json' },
 
-    { method: 'get', path: '/reports/rates', tag: 'reports', summary: 'Poverty rates per ward for a round', access: 'signedIn', query: ratesQuery(config), reply: 'json' },
+    { method: 'get', path: '/reports/rates', tag: 'reports', summary: 'Poverty rates per ward for a round, compared with the previous round or an earlier one (from)', access: 'signedIn', query: ratesQuery(config), reply: 'json' },
     { method: 'get', path: '/reports/trend', tag: 'reports', summary: 'Rates over a range of rounds', access: 'signedIn', query: trendQuery(config), reply: 'json' },
-    { method: 'get', path: '/reports/rates.xlsx', tag: 'reports', summary: 'The rates report as a workbook', access: 'signedIn', query: ratesQuery(config), reply: 'xlsx' },
+    { method: 'get', path: '/reports/rates.xlsx', tag: 'reports', summary: 'The rates report as a workbook (same round, from and standard)', access: 'signedIn', query: ratesQuery(config), reply: 'xlsx' },
 
     { method: 'get', path: '/duplicates', tag: 'duplicates', summary: 'Possible duplicate households (same ID number, or same head name with birth year / address); a ward user sees the other side as a ward name', access: 'signedIn', query: listDuplicatesQuery, reply: 'list' },
     { method: 'post', path: '/duplicates/:id/resolve', tag: 'duplicates', summary: 'Resolve a pair: not_duplicate (remembered) or merged (archives the other household)', access: ['admin', 'district'], params: pairParam, body: resolveSchema, reply: 'json' },

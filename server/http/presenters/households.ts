@@ -4,31 +4,42 @@ import type { HouseholdHistory } from '../../domain/households/service.ts';
 import type { AuditRow } from '../../domain/audit/repository.ts';
 import type { DuplicateWarning } from '../../domain/duplicates/rules.ts';
 
-export function presentHousehold(h: HouseholdRow & { warnings?: DuplicateWarning[] }) {
+/** The fields every household answer carries, the list's rows included (no ID number, no members). */
+function summaryOf(h: Omit<HouseholdRow, 'searchText' | 'members'>) {
   return {
-    ...(h.warnings ? { warnings: h.warnings } : {}),
     id: h.id,
     wardCode: h.wardCode,
     householdCode: h.householdCode,
     address: h.address,
     area: h.area,
     headName: h.headName,
-    headIdNumber: h.headIdNumber,
-    members: h.members,
     status: h.status,
     archivedReason: h.archivedReason,
     archivedRound: h.archivedRound,
     ethnicGroup: h.ethnicGroup,
     version: h.version,
-    createdAt: h.createdAt.toISOString(),
     updatedAt: h.updatedAt.toISOString(),
   };
 }
 
-/** A list row: the household and, when a round was asked for, its categories in that round. */
+export function presentHousehold(h: HouseholdRow & { warnings?: DuplicateWarning[] }) {
+  return {
+    ...(h.warnings ? { warnings: h.warnings } : {}),
+    ...summaryOf(h),
+    headIdNumber: h.headIdNumber,
+    members: h.members,
+    createdAt: h.createdAt.toISOString(),
+  };
+}
+
+/**
+ * A list row: what the list shows (no ID number; members only on a search page, to show which member matched) and,
+ * when a round was asked for, its categories in that round. The whole household is one click away.
+ */
 export function presentListedHousehold(h: ListedHousehold, round: number | undefined) {
   return {
-    ...presentHousehold(h),
+    ...summaryOf(h),
+    ...(h.members ? { members: h.members } : {}),
     assessment: round === undefined ? null : { round, cityCategory: h.roundCityCategory, nationalCategory: h.roundNationalCategory },
   };
 }

@@ -4,7 +4,7 @@ import { validate } from '../validate.ts';
 import { SESSION_COOKIE, loginThrottle, requireActor } from '../auth.ts';
 import { changePassword, checkCredentials, issueSession, listTokens, logout, revokeToken, type PasswordChange } from '../../domain/users/auth-service.ts';
 import { presentUser } from '../presenters/users.ts';
-import { credentialsSchema, passwordChangeSchema, tokenIdParam } from '../schemas/users.ts';
+import { credentialsSchema, passwordChangeSchema, tokenIdParam, tokenRequestSchema } from '../schemas/users.ts';
 
 interface Credentials {
   username: string;
@@ -33,10 +33,10 @@ export function authRouter(deps: AppDeps): Router {
   });
 
   r.post('/auth/token', ...throttle, async (req, res) => {
-    const body = validate<Credentials>(credentialsSchema, req.body);
+    const body = validate<Credentials & { name?: string | null }>(tokenRequestSchema, req.body);
     const user = await checkCredentials(deps, body.username, body.password, String(req.id), req.ip ?? null);
-    const issued = await issueSession(deps, user, 'token', String(req.id));
-    res.json({ token: issued.token, expiresAt: issued.expiresAt.toISOString(), user: presentUser(user) });
+    const issued = await issueSession(deps, user, 'token', String(req.id), body.name);
+    res.json({ token: issued.token, name: issued.name, expiresAt: issued.expiresAt.toISOString(), user: presentUser(user) });
   });
 
   r.post('/auth/logout', async (req, res) => {
@@ -58,7 +58,7 @@ export function authRouter(deps: AppDeps): Router {
     const actor = requireActor(req);
     const tokens = await listTokens(deps, actor);
     const iso = (d: Date) => d.toISOString();
-    res.json({ data: tokens.map((t) => ({ id: t.id, createdAt: iso(t.createdAt), lastUsedAt: iso(t.lastSeenAt), expiresAt: iso(t.expiresAt) })), meta: { total: tokens.length, page: 1, pageSize: tokens.length } });
+    res.json({ data: tokens.map((t) => ({ id: t.id, name: t.name, createdAt: iso(t.createdAt), lastUsedAt: iso(t.lastSeenAt), expiresAt: iso(t.expiresAt) })), meta: { total: tokens.length, page: 1, pageSize: tokens.length } });
   });
 
   r.delete('/auth/tokens/:id', async (req, res) => {

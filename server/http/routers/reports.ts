@@ -4,7 +4,7 @@ import { ctxOf, readCtxOf } from '../auth.ts';
 import { validate } from '../validate.ts';
 import { householdsExportQuery, ratesQuery, totalBody, totalParams, totalsQuery, trendQuery } from '../schemas/reports.ts';
 import { presentRatesReport, presentTrendReport, presentWardTotal } from '../presenters/reports.ts';
-import { ratesReport, reportTag, trendReport, type ReportTag } from '../../domain/reports/service.ts';
+import { ratesKey, ratesReport, reportTag, trendReport, type RatesQuery, type ReportTag } from '../../domain/reports/service.ts';
 import { prepareHouseholdsExport, prepareRatesExport, type PreparedExport } from '../../domain/reports/export-service.ts';
 import type { HouseholdFilters } from '../../domain/households/repository.ts';
 import { listScopedWardTotals, setWardTotal } from '../../domain/units/totals-service.ts';
@@ -61,8 +61,9 @@ export function reportsRouter(deps: AppDeps): Router {
 
   r.get('/reports/rates', async (req, res) => {
     const ctx = await readCtxOf(req, deps);
-    const q = validate<{ round: number; standard: Standard }>(rates, req.query);
-    const tag = await reportTag(ctx, 'rates', q);
+    const q = validate<RatesQuery>(rates, req.query);
+    // Keyed with the start round filled in: `from` absent and `from` = round − 1 are the same report.
+    const tag = await reportTag(ctx, 'rates', ratesKey(q));
     if (notModified(req, res, tag)) return;
     res.json(presentRatesReport(await ratesReport(ctx, q, tag)));
   });
@@ -77,7 +78,7 @@ export function reportsRouter(deps: AppDeps): Router {
 
   r.get('/reports/rates.xlsx', async (req, res) => {
     const ctx = await readCtxOf(req, deps);
-    const q = validate<{ round: number; standard: Standard }>(rates, req.query);
+    const q = validate<RatesQuery>(rates, req.query);
     await download(res, await prepareRatesExport(ctx, q));
   });
 

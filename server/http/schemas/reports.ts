@@ -6,7 +6,23 @@ import { listQuery } from './households.ts';
 const standard = Joi.string().valid('city', 'national').default('city');
 const round = (c: Config) => Joi.number().integer().min(c.roundMin).max(c.roundMax);
 
-export const ratesQuery = (c: Config) => Joi.object({ round: round(c).required(), standard });
+/**
+ * `from`: the round to compare with (issue 15: any earlier round, not only the previous one); absent = round − 1.
+ * In the baseline round (ROUND_MIN) there is no earlier round, so no `from` is valid there.
+ */
+export const ratesQuery = (c: Config) =>
+  Joi.object({
+    round: round(c).required(),
+    // less() before the bounds: the OpenAPI converter then keeps the numeric maximum beside the reference.
+    from: Joi.number()
+      .integer()
+      .less(Joi.ref('round'))
+      .min(c.roundMin)
+      .max(c.roundMax - 1)
+      .description('The round to compare with (the start of each row); default: the previous round')
+      .messages({ 'number.less': '"from" must be an earlier round than "round"' }),
+    standard,
+  });
 
 export const trendQuery = (c: Config) =>
   Joi.object({

@@ -17,6 +17,11 @@ export const credentialsSchema = Joi.object({
   password: Joi.string().max(256).required(),
 });
 
+/** POST /api/auth/token: the credentials and an optional name for the token (plain text, see domain/joi.ts). */
+export const tokenRequestSchema = credentialsSchema.keys({
+  name: Joi.string().trim().max(100).allow('', null),
+});
+
 export const passwordChangeSchema = Joi.object({
   currentPassword: Joi.string().max(256).required(),
   newPassword: password.required(),
