@@ -42,16 +42,16 @@ export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<ListPa
   // A search ranks head-name matches first (issue 15), and its cursors carry the rank: a cursor of the other kind
   // (a link from before the search changed) is ignored and the page number read as an OFFSET page.
   const folded = filters.q ? searchQueryOf(filters.q) : '';
-  const rank = folded ? repo.headNameRank(folded) : undefined;
+  const headPosition = folded ? repo.headNamePosition(folded) : undefined;
   const decoded = cursor ? decodeCursor(cursor) : null;
-  const c = decoded && (decoded.key.rank !== undefined) === Boolean(rank) ? decoded : null;
+  const c = decoded && (decoded.key.rank !== undefined) === Boolean(headPosition) ? decoded : null;
   const start: repo.PageStart = c ? (c.direction === 'next' ? { after: c.key } : { before: c.key }) : { offset: (page - 1) * pageSize };
   const wards = filters.ward ? [filters.ward] : ctx.actor.role === 'ward' && ctx.actor.wardCode ? [ctx.actor.wardCode] : null;
   const key = JSON.stringify([scopeKey(ctx), filters.ward ?? null, filters.status ?? 'active', folded, filters.round ?? null, filters.standard ?? null, filters.category ?? null]);
   // The replica when there is one (issue 16): rows, version and count from the same database, so a cached total
   // always matches the data it was counted on.
   const read = ctx.readDb ?? ctx.db;
-  const [rows, version] = await Promise.all([repo.pageHouseholds(read, where, start, pageSize, filters.round, roundMin, rank), readDataVersion(read, wards)]);
+  const [rows, version] = await Promise.all([repo.pageHouseholds(read, where, start, pageSize, filters.round, roundMin, headPosition), readDataVersion(read, wards)]);
   let total = totals.get(key, version);
   if (total === undefined) {
     total = await repo.countHouseholds(read, where);

@@ -107,7 +107,7 @@ export function householdProblems(h: Partial<HouseholdFields>, currentYear: numb
 /**
  * What `households.search_text` holds: folded household code, head name, address and member names, in this order.
  * The code comes first and is ASCII (its folded length is its length), so the head name starts right after it: the
- * list's search ranking (repository.ts headNameRank) reads the head name's part back by position.
+ * list's search ranking (repository.ts headNamePosition) reads the head name's part back by position.
  */
 export function searchTextOf(h: Pick<HouseholdFields, 'headName' | 'householdCode' | 'address'> & { members?: Pick<Member, 'name'>[] }): string {
   return fold([h.householdCode, h.headName, h.address, ...(h.members ?? []).map((m) => m.name)].join(' '));
