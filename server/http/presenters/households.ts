@@ -1,11 +1,11 @@
 import type { AssessmentRow } from '../../domain/assessments/repository.ts';
-import type { HouseholdRow, ListedHousehold } from '../../domain/households/repository.ts';
+import type { HouseholdListFields, HouseholdRow, ListedHousehold } from '../../domain/households/repository.ts';
 import type { HouseholdHistory } from '../../domain/households/service.ts';
 import type { AuditRow } from '../../domain/audit/repository.ts';
 import type { DuplicateWarning } from '../../domain/duplicates/rules.ts';
 
 /** The fields every household answer carries, the list's rows included (no ID number, no members). */
-function summaryOf(h: Omit<HouseholdRow, 'searchText' | 'members'>) {
+function summaryOf(h: HouseholdListFields) {
   return {
     id: h.id,
     wardCode: h.wardCode,
