@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { startTestServer, WARDS, type TestServer } from '../support/server.ts';
 import type { ApiClient } from '../support/http.ts';
 import { createHousehold } from '../support/households.ts';
+import { SEARCH_PLAN } from '../../server/domain/households/repository.ts';
 
 const [W1, W2] = [WARDS[0]!, WARDS[1]!];
 
@@ -30,12 +31,16 @@ const HOUSEHOLDS: Record<string, [string, string, string, string]> = {
 /** The ranked order of "lan": head-name matches by (ward, code), then the others by (ward, code). */
 const RANKED = ['SR-07', 'SR-08', 'SR-03', 'SR-01', 'SR-02', 'SR-LAN', 'SR-04'];
 
-describe('households: search ranks head-name matches first, across pages', function () {
+// Both ways of reading a search page: one ranked query (few matches) and two (ward, code) range scans (many).
+for (const fewMatches of [SEARCH_PLAN.fewMatches, 0]) describe(`households: search ranks head-name matches first, across pages (${fewMatches ? 'one ranked query' : 'two range scans'})`, function () {
   this.timeout(120_000);
   let t: TestServer;
   let district: ApiClient;
   let ward1: ApiClient;
 
+  const saved = SEARCH_PLAN.fewMatches;
+  beforeEach(() => void (SEARCH_PLAN.fewMatches = fewMatches));
+  afterEach(() => void (SEARCH_PLAN.fewMatches = saved));
   before(async () => {
     t = await startTestServer();
     const admin = await t.admin();

@@ -135,12 +135,37 @@ async function selectRows(exec: Executor, where: SQL | undefined, key: PageKey |
 }
 
 /**
+ * Up to `fewMatches` matches, one query ranking and sorting them all beats two range scans (each a trigram scan).
+ * A setting object so the tests can walk the same pages both ways.
+ */
+export const SEARCH_PLAN = { fewMatches: 300 };
+
+/** A search page as one query ordered by (rank, ward, code): for few matches (a rare name), one index scan, not two. */
+async function rankedRows(exec: Executor, where: SQL | undefined, headPosition: SQL<number>, start: PageStart, limit: number): Promise<(RawListRow & { searchRank: 0 | 1 })[]> {
+  const rank = sql<number>`(case when ${headPosition} > 0 then 0 else 1 end)`;
+  const backwards = 'before' in start;
+  const key = 'after' in start ? start.after : 'before' in start ? start.before : null;
+  const keyCondition = key ? sql`(${rank}, ${households.wardCode}, ${households.householdCode}) ${sql.raw(backwards ? '<' : '>')} (${key.rank ?? 0}, ${key.wardCode}, ${key.householdCode})` : undefined;
+  const direction = backwards ? desc : asc;
+  const rows = await exec
+    .select({ ...LIST_COLUMNS, members: households.members, searchRank: rank })
+    .from(households)
+    .where(and(where, keyCondition))
+    .orderBy(direction(rank), direction(households.wardCode), direction(households.householdCode))
+    .limit(limit)
+    .offset('offset' in start ? start.offset : 0);
+  if (backwards) rows.reverse();
+  return rows.map((row) => Object.assign(row, { searchRank: row.searchRank === 0 ? (0 as const) : (1 as const) }));
+}
+
+/**
  * A search page in (rank, ward, household code) order — households whose head name matches first (issue 15) — read
  * as two (ward, code) segments, head matches then the rest, each a range scan that stops at the page's end. One
  * query ordered by the rank expression would have to rank and sort every match first: 36 ms against 0.3 ms for
  * "nguyen van" in a ward of 10,500 households (PostgreSQL, issue 14 bench).
  */
-async function searchRows(exec: Executor, where: SQL | undefined, headPosition: SQL<number>, start: PageStart, limit: number): Promise<(RawListRow & { searchRank: 0 | 1 })[]> {
+async function searchRows(exec: Executor, where: SQL | undefined, headPosition: SQL<number>, start: PageStart, limit: number, matches?: number): Promise<(RawListRow & { searchRank: 0 | 1 })[]> {
+  if (matches !== undefined && matches <= SEARCH_PLAN.fewMatches) return rankedRows(exec, where, headPosition, start, limit);
   // Inequalities, not `= 0`: the planner's default guess for an equality on an expression (0.5 %) made it fetch and
   // sort every trigram match instead of scanning the ward in order up to the page's end (18 ms against 1 ms).
   const segment = (r: 0 | 1) => and(where, r === 0 ? sql`${headPosition} > 0` : sql`${headPosition} < 1`);
@@ -165,12 +190,15 @@ async function searchRows(exec: Executor, where: SQL | undefined, headPosition: 
 
 /**
  * One page of the list in (ward, household code) order — with a search, (rank, ward, household code): households
- * whose head name matches first, on every page (`headPosition` = headNamePosition of the folded query). With a
- * cursor it is a keyset page; without one (a bookmarked page number) it falls back to OFFSET.
+ * whose head name matches first, on every page (`headPosition` = headNamePosition of the folded query; `matches` =
+ * the search's exact total when known). With a cursor it is a keyset page; without one (a bookmarked page number)
+ * it falls back to OFFSET.
  */
-export async function pageHouseholds(exec: Executor, where: SQL | undefined, start: PageStart, limit: number, round: number | undefined, roundMin: number, headPosition?: SQL<number>): Promise<ListedHousehold[]> {
+export async function pageHouseholds(
+  exec: Executor, where: SQL | undefined, start: PageStart, limit: number, round: number | undefined, roundMin: number, headPosition?: SQL<number>, matches?: number,
+): Promise<ListedHousehold[]> {
   const rows: (RawListRow & { searchRank?: 0 | 1 })[] = headPosition
-    ? await searchRows(exec, where, headPosition, start, limit)
+    ? await searchRows(exec, where, headPosition, start, limit, matches)
     : await selectRows(exec, where, 'after' in start ? start.after : 'before' in start ? start.before : null, 'before' in start, limit, 'offset' in start ? start.offset : 0, false);
   const k = round === undefined ? -1 : round - roundMin;
   const bit = k >= 0 && k <= MAX_MASK_BIT ? 1 << k : 0;
