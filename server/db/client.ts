@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import pg from 'pg';
+import type { Pool } from 'pg';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import * as schema from './schema.ts';
@@ -58,17 +57,28 @@ export interface OpenOptions {
   pgliteSharedBuffersMb?: number;
 }
 
-/*
- * Drizzle's node-postgres driver passes its own per-query type parsers and falls back to pg's global ones, so the
- * pool option alone does not reach raw `db.execute()` queries: register the mapping globally too (once, here).
+/**
+ * The PostgreSQL driver, loaded only when DATABASE_URL is set: the embedded server never needs it (~15 MiB of
+ * resident memory, issue 14 goal 4). Drizzle's node-postgres driver passes its own per-query type parsers and falls
+ * back to pg's global ones, so the pool option alone does not reach raw `db.execute()` queries: the mapping is
+ * registered globally too, once, on the first load.
  */
-pg.types.setTypeParser(INT8, toNumber);
-pg.types.setTypeParser(NUMERIC, toNumber);
+let pgDriver: Promise<{ pg: typeof import('pg').default; drizzlePg: typeof import('drizzle-orm/node-postgres').drizzle }> | null = null;
+function loadPgDriver() {
+  pgDriver ??= (async () => {
+    const [{ default: pg }, { drizzle: drizzlePg }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')]);
+    pg.types.setTypeParser(INT8, toNumber);
+    pg.types.setTypeParser(NUMERIC, toNumber);
+    return { pg, drizzlePg };
+  })();
+  return pgDriver;
+}
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = await openPool(opts.databaseUrl, opts.poolSize, opts.applicationName);
-    const readPool = opts.readUrl ? await openPool(opts.readUrl, opts.poolSize, opts.applicationName && `${opts.applicationName}-read`).catch(async (err) => {
+    const { pg, drizzlePg } = await loadPgDriver();
+    const pool = await openPool(pg, opts.databaseUrl, opts.poolSize, opts.applicationName);
+    const readPool = opts.readUrl ? await openPool(pg, opts.readUrl, opts.poolSize, opts.applicationName && `${opts.applicationName}-read`).catch(async (err) => {
       await pool.end();
       throw err;
     }) : null;
@@ -133,7 +143,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
 }
 
-async function openPool(url: string, max = 10, applicationName?: string): Promise<pg.Pool> {
+async function openPool(pg: typeof import('pg').default, url: string, max = 10, applicationName?: string): Promise<Pool> {
   const pool = new pg.Pool({
     connectionString: url,
     max,

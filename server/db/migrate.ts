@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Database, Executor } from './client.ts';
 import { queryRows } from './client.ts';
@@ -25,7 +24,8 @@ export async function runMigrations(database: Database): Promise<number> {
 export async function applyMigrations(database: Database): Promise<number> {
   const options = { migrationsFolder: MIGRATIONS_FOLDER };
   if (database.engine === 'pglite') await migratePglite(database.db as never, options);
-  else await migratePg(database.db as never, options);
+  // Loaded only on a server, like the driver itself (db/client.ts).
+  else await (await import('drizzle-orm/node-postgres/migrator')).migrate(database.db as never, options);
   return countMigrations(database);
 }
 

@@ -26,7 +26,7 @@ describe('npm start (the compiled server, issue 14)', function () {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('answers health, serves the client, signs in and takes a backup from dist/', async () => {
+  it('answers health, serves the client and the OpenAPI document, signs in and takes a backup from dist/', async () => {
     const s = server!;
     const health = await s.get('/api/health');
     expect(health.status).to.equal(200);
@@ -34,6 +34,10 @@ describe('npm start (the compiled server, issue 14)', function () {
     const index = await fetch(`${s.baseUrl}/`);
     expect(index.status).to.equal(200);
     expect(await index.text()).to.match(/<html/i);
+    // Loaded on first use (issue 14): the compiled dynamic import must resolve to dist/ too.
+    const openapi = await s.get('/api/openapi.json');
+    expect(openapi.status).to.equal(200);
+    expect((openapi.body as { openapi: string }).openapi).to.match(/^3\.1/);
     const login = await fetch(`${s.baseUrl}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }) });
     expect(login.status).to.equal(200);
     const backup = await fetch(`${s.baseUrl}/api/admin/backups`, { method: 'POST', headers: { authorization: `Bearer ${s.token}` } });
