@@ -51,14 +51,16 @@ export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<ListPa
   // The replica when there is one (issue 16): rows, version and count from the same database, so a cached total
   // always matches the data it was counted on.
   const read = ctx.readDb ?? ctx.db;
-  // The total first: it is cached, and a search page reads its rows one way or another by how many match.
-  const version = await readDataVersion(read, wards);
+  const pageOf = (matches?: number) => repo.pageHouseholds(read, where, start, pageSize, filters.round, roundMin, headPosition, matches);
+  // A plain page is read beside the version; a search page after its (cached) total, since how many match decides
+  // how its rows are read.
+  const [version, plainRows] = await Promise.all([readDataVersion(read, wards), headPosition ? null : pageOf()]);
   let total = totals.get(key, version);
   if (total === undefined) {
     total = await repo.countHouseholds(read, where);
     totals.set(key, version, total);
   }
-  const rows = await repo.pageHouseholds(read, where, start, pageSize, filters.round, roundMin, headPosition, total);
+  const rows = plainRows ?? (await pageOf(total));
   const keyOf = (r: repo.ListedHousehold) => ({ wardCode: r.wardCode, householdCode: r.householdCode, ...(r.searchRank === null ? {} : { rank: r.searchRank }) });
   const first = rows[0];
   const last = rows[rows.length - 1];

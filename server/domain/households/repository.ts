@@ -1,5 +1,5 @@
 /** All SQL of the households area. Every read goes through the actor's scope (server/domain/scope.ts). */
-import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Actor } from '../../context.ts';
 import { queryRows, type Executor } from '../../db/client.ts';
@@ -120,28 +120,45 @@ function categoryIn(h: HouseholdListFields, standard: Standard, bit: number): Ca
 
 type RawListRow = Omit<ListedHousehold, 'roundCityCategory' | 'roundNationalCategory' | 'searchRank'>;
 
+interface RowsRead {
+  key?: PageKey | null;
+  backwards?: boolean;
+  limit: number;
+  offset?: number;
+  /** A search page carries the members too: the client shows which member matched. */
+  withMembers?: boolean;
+  /** Order by this search rank first (0 or 1), keyed on it too, and return it as `searchRank`. */
+  rank?: SQL<number>;
+}
+
 /**
- * Rows of `where` in (ward, household code) order: after or before a key (keyset: a range scan of
+ * Rows of `where` in ([rank,] ward, household code) order: after or before a key (keyset: a range scan of
  * households_ward_code_idx from the key, as fast on page 200 as on page 1) or at an OFFSET. Always ascending.
  */
-async function selectRows(exec: Executor, where: SQL | undefined, key: PageKey | null, backwards: boolean, limit: number, offset: number, withMembers: boolean): Promise<RawListRow[]> {
-  if (limit <= 0) return [];
-  const keyCondition = key ? sql`(${households.wardCode}, ${households.householdCode}) ${sql.raw(backwards ? '<' : '>')} (${key.wardCode}, ${key.householdCode})` : undefined;
-  const conditions = and(where, keyCondition);
+async function selectRows(exec: Executor, where: SQL | undefined, r: RowsRead): Promise<(RawListRow & { searchRank?: 0 | 1 })[]> {
+  if (r.limit <= 0) return [];
+  const { key, backwards = false, rank } = r;
+  const sortKey = rank ? sql`${rank}, ${households.wardCode}, ${households.householdCode}` : sql`${households.wardCode}, ${households.householdCode}`;
+  const keyValues = rank ? sql`${key?.rank ?? 0}, ${key?.wardCode}, ${key?.householdCode}` : sql`${key?.wardCode}, ${key?.householdCode}`;
+  const conditions = and(where, key ? sql`(${sortKey}) ${sql.raw(backwards ? '<' : '>')} (${keyValues})` : undefined);
   const direction = sql.raw(backwards ? 'desc' : 'asc');
+  const order = rank ? sql`${rank} ${direction}, ` : sql``;
   // Raw SQL with the list's columns named as the row's fields: through the query builder, building the selection
   // and mapping 50 rows × 20 fields one by one took about a third of the API process's CPU per page (profile under
   // load, issue 14). The drivers return numbers and JSON in their types; the one timestamp is converted below.
-  const rows = await queryRows<RawListRow>(
+  const rows = await queryRows<RawListRow & { searchRank?: number }>(
     exec,
-    sql`select ${withMembers ? LIST_SELECT_WITH_MEMBERS : LIST_SELECT} from ${households}
+    sql`select ${r.withMembers || rank ? LIST_SELECT_WITH_MEMBERS : LIST_SELECT}${rank ? sql`, ${rank} as "searchRank"` : sql``} from ${households}
         ${conditions ? sql`where ${conditions}` : sql``}
-        order by ${households.wardCode} ${direction}, ${households.householdCode} ${direction}
-        limit ${limit} offset ${offset}`,
+        order by ${order}${households.wardCode} ${direction}, ${households.householdCode} ${direction}
+        limit ${r.limit} offset ${r.offset ?? 0}`,
   );
-  // Drizzle's drivers hand timestamps of raw queries back as text (it maps them itself in the builder).
-  for (const row of rows) if (!(row.updatedAt instanceof Date)) row.updatedAt = new Date(row.updatedAt as unknown as string);
-  return backwards ? rows.reverse() : rows;
+  for (const row of rows) {
+    // Drizzle's drivers hand timestamps of raw queries back as text (it maps them itself in the builder).
+    if (!(row.updatedAt instanceof Date)) row.updatedAt = new Date(row.updatedAt as unknown as string);
+    if (rank) row.searchRank = Number(row.searchRank) === 0 ? 0 : 1;
+  }
+  return (backwards ? rows.reverse() : rows) as (RawListRow & { searchRank?: 0 | 1 })[];
 }
 
 /**
@@ -150,24 +167,6 @@ async function selectRows(exec: Executor, where: SQL | undefined, key: PageKey |
  */
 export const SEARCH_PLAN = { fewMatches: 300 };
 
-/** A search page as one query ordered by (rank, ward, code): for few matches (a rare name), one index scan, not two. */
-async function rankedRows(exec: Executor, where: SQL | undefined, headPosition: SQL<number>, start: PageStart, limit: number): Promise<(RawListRow & { searchRank: 0 | 1 })[]> {
-  const rank = sql<number>`(case when ${headPosition} > 0 then 0 else 1 end)`;
-  const backwards = 'before' in start;
-  const key = 'after' in start ? start.after : 'before' in start ? start.before : null;
-  const keyCondition = key ? sql`(${rank}, ${households.wardCode}, ${households.householdCode}) ${sql.raw(backwards ? '<' : '>')} (${key.rank ?? 0}, ${key.wardCode}, ${key.householdCode})` : undefined;
-  const direction = backwards ? desc : asc;
-  const rows = await exec
-    .select({ ...LIST_COLUMNS, members: households.members, searchRank: rank })
-    .from(households)
-    .where(and(where, keyCondition))
-    .orderBy(direction(rank), direction(households.wardCode), direction(households.householdCode))
-    .limit(limit)
-    .offset('offset' in start ? start.offset : 0);
-  if (backwards) rows.reverse();
-  return rows.map((row) => Object.assign(row, { searchRank: row.searchRank === 0 ? (0 as const) : (1 as const) }));
-}
-
 /**
  * A search page in (rank, ward, household code) order — households whose head name matches first (issue 15) — read
  * as two (ward, code) segments, head matches then the rest, each a range scan that stops at the page's end. One
@@ -175,13 +174,18 @@ async function rankedRows(exec: Executor, where: SQL | undefined, headPosition: 
  * "nguyen van" in a ward of 10,500 households (PostgreSQL, issue 14 bench).
  */
 async function searchRows(exec: Executor, where: SQL | undefined, headPosition: SQL<number>, start: PageStart, limit: number, matches?: number): Promise<(RawListRow & { searchRank: 0 | 1 })[]> {
-  if (matches !== undefined && matches <= SEARCH_PLAN.fewMatches) return rankedRows(exec, where, headPosition, start, limit);
+  // Few matches (a rare name): one query ranking and sorting them all, one index scan instead of two.
+  if (matches !== undefined && matches <= SEARCH_PLAN.fewMatches) {
+    const rank = sql<number>`(case when ${headPosition} > 0 then 0 else 1 end)`;
+    const key = 'after' in start ? start.after : 'before' in start ? start.before : null;
+    return (await selectRows(exec, where, { key, backwards: 'before' in start, limit, offset: 'offset' in start ? start.offset : 0, rank })) as (RawListRow & { searchRank: 0 | 1 })[];
+  }
   // Inequalities, not `= 0`: the planner's default guess for an equality on an expression (0.5 %) made it fetch and
   // sort every trigram match instead of scanning the ward in order up to the page's end (18 ms against 1 ms).
   const segment = (r: 0 | 1) => and(where, r === 0 ? sql`${headPosition} > 0` : sql`${headPosition} < 1`);
   const tag = (r: 0 | 1) => (rows: RawListRow[]) => rows.map((row) => Object.assign(row, { searchRank: r }));
-  const heads = async (key: PageKey | null, backwards: boolean, n: number, offset = 0) => tag(0)(await selectRows(exec, segment(0), key, backwards, n, offset, true));
-  const others = async (key: PageKey | null, backwards: boolean, n: number, offset = 0) => tag(1)(await selectRows(exec, segment(1), key, backwards, n, offset, true));
+  const heads = async (key: PageKey | null, backwards: boolean, limit: number, offset = 0) => tag(0)(await selectRows(exec, segment(0), { key, backwards, limit, offset, withMembers: true }));
+  const others = async (key: PageKey | null, backwards: boolean, limit: number, offset = 0) => tag(1)(await selectRows(exec, segment(1), { key, backwards, limit, offset, withMembers: true }));
   if ('before' in start) {
     if ((start.before.rank ?? 0) === 0) return heads(start.before, true, limit);
     const tail = await others(start.before, true, limit);
@@ -209,7 +213,7 @@ export async function pageHouseholds(
 ): Promise<ListedHousehold[]> {
   const rows: (RawListRow & { searchRank?: 0 | 1 })[] = headPosition
     ? await searchRows(exec, where, headPosition, start, limit, matches)
-    : await selectRows(exec, where, 'after' in start ? start.after : 'before' in start ? start.before : null, 'before' in start, limit, 'offset' in start ? start.offset : 0, false);
+    : await selectRows(exec, where, { key: 'after' in start ? start.after : 'before' in start ? start.before : null, backwards: 'before' in start, limit, offset: 'offset' in start ? start.offset : 0 });
   const k = round === undefined ? -1 : round - roundMin;
   const bit = k >= 0 && k <= MAX_MASK_BIT ? 1 << k : 0;
   // Filled in place: copying 50 rows of 20 fields per page showed in the profile of the list under load.

@@ -21,6 +21,7 @@ import * as repo from './repository.ts';
 import type { ImportStatus } from './types.ts';
 import { inTransaction } from '../../db/tx.ts';
 import { compactImportChunks } from '../../db/maintenance.ts';
+import { loggableError } from '../../errors.ts';
 
 export interface JobDeps {
   db: Db;
@@ -122,7 +123,7 @@ export class ImportJobs {
           void this.runValidation(record).finally(release);
         }
       } catch (err) {
-        if (!this.stopped) this.deps.logger.error({ err: { message: (err as Error)?.message } }, 'import worker: claiming failed');
+        if (!this.stopped) this.deps.logger.error({ err: loggableError(err) }, 'import worker: claiming failed');
       } finally {
         this.pumping = false;
         if (this.kicked) this.kick();
@@ -163,7 +164,7 @@ export class ImportJobs {
         try {
           await compactImportChunks(this.deps.db, this.deps.engine);
         } catch (err) {
-          if (!this.stopped) this.deps.logger.warn({ err: { message: (err as Error)?.message } }, 'import chunks compaction failed');
+          if (!this.stopped) this.deps.logger.warn({ err: loggableError(err) }, 'import chunks compaction failed');
         }
       } while (this.compactAgain);
       this.compacting = null;
@@ -179,7 +180,7 @@ export class ImportJobs {
       await this.takeOver({ own: false, lapseSeconds: this.lapseSeconds });
       this.kick();
     } catch (err) {
-      if (!this.stopped) this.deps.logger.error({ err: { message: (err as Error)?.message } }, 'import worker: heartbeat failed');
+      if (!this.stopped) this.deps.logger.error({ err: loggableError(err) }, 'import worker: heartbeat failed');
     }
   }
 
@@ -218,7 +219,7 @@ export class ImportJobs {
       await this.compactSoon();
       return expired.length;
     } catch (err) {
-      if (!this.stopped) this.deps.logger.error({ err: { message: (err as Error)?.message } }, 'import sweep failed');
+      if (!this.stopped) this.deps.logger.error({ err: loggableError(err) }, 'import sweep failed');
       return 0;
     }
   }
