@@ -16,6 +16,10 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
   app.set('query parser', 'simple');
+  // No body-hash ETags: every API answer is `Cache-Control: no-store` (personal data stays out of browser caches), so
+  // such a tag could never be revalidated, yet hashing each body cost ~3 % of a household page's CPU (issue 14).
+  // The answers that can be revalidated set their own: a household's version, a report's data version.
+  app.set('etag', false);
 
   const tileOrigin = deps.config.tileUrl ? new URL(deps.config.tileUrl.replace(/\{s\}\./, 'a.').replace(/[{}]/g, '')).origin : null;
   app.use(
