@@ -9,7 +9,7 @@
  * Usage, inside the writing transaction:  await bumpDataVersion(tx, household.wardCode);
  *                                          await bumpDataVersion(tx);            // district-wide ('*')
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.ts';
 
 export const DISTRICT_WIDE = '*';
@@ -35,17 +35,9 @@ export async function bumpDataVersion(tx: Executor, wardCodes?: string | readonl
  * (a sum of counters that only grow changes whenever one of them does). `null` = every ward.
  */
 export async function readDataVersion(exec: Executor, wardCodes: readonly string[] | null): Promise<number> {
-  const [row] = await queryRows<{ v: number }>(exec, sql`select ${dataVersionExpression(wardCodes)} as v`);
-  return Number(row?.v ?? 0);
-}
-
-/**
- * The same version as a scalar subquery, for a read that wants it in its own statement (the household page, issue
- * 14): one round trip instead of two, and the version read in the very snapshot the rows come from.
- */
-export function dataVersionExpression(wardCodes: readonly string[] | null): SQL {
   const where = wardCodes === null ? sql`` : sql` where scope = any(${sql.param([DISTRICT_WIDE, ...wardCodes])}::text[])`;
-  return sql`(select coalesce(sum(version), 0)::int8 from data_versions${where})`;
+  const [row] = await queryRows<{ v: number }>(exec, sql`select coalesce(sum(version), 0)::int8 as v from data_versions${where}`);
+  return Number(row?.v ?? 0);
 }
 
 /**

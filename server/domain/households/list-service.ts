@@ -3,7 +3,7 @@
  * pager, and with a search the households whose head name matches first.
  */
 import type { Ctx } from '../../context.ts';
-import { dataVersionExpression, readDataVersion, VersionedCache } from '../data-version.ts';
+import { readDataVersion, VersionedCache } from '../data-version.ts';
 import * as repo from './repository.ts';
 import { decodeCursor, encodeCursor, searchQueryOf } from './rules.ts';
 
@@ -51,18 +51,16 @@ export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<ListPa
   // The replica when there is one (issue 16): rows, version and count from the same database, so a cached total
   // always matches the data it was counted on.
   const read = ctx.readDb ?? ctx.db;
-  const pageOf = (p: Pick<repo.PageRead, 'matches' | 'alongside'>) => repo.pageHouseholds(read, where, start, pageSize, { round: filters.round, roundMin, headPosition, ...p });
-  // A plain page carries the data version in its own statement (one round trip: the page's database work is a
-  // fraction of a millisecond, each round trip costs the API process more, issue 14); an empty page reads it alone.
-  // A search page is read after its (cached) total, since how many match decides how its rows are read.
-  const plainRows = headPosition ? null : await pageOf({ alongside: dataVersionExpression(wards) });
-  const version = plainRows?.length ? Number(plainRows[0]!.alongside) : await readDataVersion(read, wards);
+  const pageOf = (matches?: number) => repo.pageHouseholds(read, where, start, pageSize, filters.round, roundMin, headPosition, matches);
+  // A plain page is read beside the version; a search page after its (cached) total, since how many match decides
+  // how its rows are read.
+  const [version, plainRows] = await Promise.all([readDataVersion(read, wards), headPosition ? null : pageOf()]);
   let total = totals.get(key, version);
   if (total === undefined) {
     total = await repo.countHouseholds(read, where);
     totals.set(key, version, total);
   }
-  const rows = plainRows ?? (await pageOf({ matches: total }));
+  const rows = plainRows ?? (await pageOf(total));
   const keyOf = (r: repo.ListedHousehold) => ({ wardCode: r.wardCode, householdCode: r.householdCode, ...(r.searchRank === null ? {} : { rank: r.searchRank }) });
   const first = rows[0];
   const last = rows[rows.length - 1];

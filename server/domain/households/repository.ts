@@ -107,8 +107,6 @@ export interface ListedHousehold extends HouseholdListFields {
   roundNationalCategory: Category | null;
   /** With a search: 0 = the head name matches, 1 = another field only (headNameRank); null without one. */
   searchRank: 0 | 1 | null;
-  /** The value of PageRead.alongside, read in the page's own statement (a plain page only). */
-  alongside?: unknown;
 }
 
 /** Where a page starts: after (next) or before (previous) the row of a cursor; OFFSET when no cursor is given. */
@@ -120,7 +118,7 @@ function categoryIn(h: HouseholdListFields, standard: Standard, bit: number): Ca
   return m[0]! & bit ? 'poor' : m[1]! & bit ? 'near_poor' : m[2]! & bit ? 'average' : 'not_poor';
 }
 
-type RawListRow = Omit<ListedHousehold, 'roundCityCategory' | 'roundNationalCategory' | 'searchRank' | 'alongside'>;
+type RawListRow = Omit<ListedHousehold, 'roundCityCategory' | 'roundNationalCategory' | 'searchRank'>;
 
 interface RowsRead {
   key?: PageKey | null;
@@ -131,8 +129,6 @@ interface RowsRead {
   withMembers?: boolean;
   /** Order by this search rank first (0 or 1), keyed on it too, and return it as `searchRank`. */
   rank?: SQL<number>;
-  /** A scalar read in the same statement, returned on every row as `alongside` (the page's data version). */
-  alongside?: SQL;
 }
 
 /**
@@ -152,7 +148,7 @@ async function selectRows(exec: Executor, where: SQL | undefined, r: RowsRead): 
   // load, issue 14). The drivers return numbers and JSON in their types; the one timestamp is converted below.
   const rows = await queryRows<RawListRow & { searchRank?: number }>(
     exec,
-    sql`select ${r.withMembers || rank ? LIST_SELECT_WITH_MEMBERS : LIST_SELECT}${rank ? sql`, ${rank} as "searchRank"` : sql``}${r.alongside ? sql`, ${r.alongside} as "alongside"` : sql``} from ${households}
+    sql`select ${r.withMembers || rank ? LIST_SELECT_WITH_MEMBERS : LIST_SELECT}${rank ? sql`, ${rank} as "searchRank"` : sql``} from ${households}
         ${conditions ? sql`where ${conditions}` : sql``}
         order by ${order}${households.wardCode} ${direction}, ${households.householdCode} ${direction}
         limit ${r.limit} offset ${r.offset ?? 0}`,
@@ -207,25 +203,17 @@ async function searchRows(exec: Executor, where: SQL | undefined, headPosition: 
 }
 
 /**
- * One page of the list in (ward, household code) order — with a search (PageRead.headPosition), (rank, ward,
- * household code): households whose head name matches first, on every page. With a cursor it is a keyset page; without one (a bookmarked page number)
+ * One page of the list in (ward, household code) order — with a search, (rank, ward, household code): households
+ * whose head name matches first, on every page (`headPosition` = headNamePosition of the folded query; `matches` =
+ * the search's exact total when known). With a cursor it is a keyset page; without one (a bookmarked page number)
  * it falls back to OFFSET.
  */
-export interface PageRead {
-  round: number | undefined;
-  roundMin: number;
-  /** With a search: headNamePosition of the folded query, and the search's exact total when known. */
-  headPosition?: SQL<number>;
-  matches?: number;
-  /** A plain page only: a scalar expression each row also carries as `alongside`. */
-  alongside?: SQL;
-}
-
-export async function pageHouseholds(exec: Executor, where: SQL | undefined, start: PageStart, limit: number, read: PageRead): Promise<ListedHousehold[]> {
-  const { round, roundMin, headPosition, alongside } = read;
+export async function pageHouseholds(
+  exec: Executor, where: SQL | undefined, start: PageStart, limit: number, round: number | undefined, roundMin: number, headPosition?: SQL<number>, matches?: number,
+): Promise<ListedHousehold[]> {
   const rows: (RawListRow & { searchRank?: 0 | 1 })[] = headPosition
-    ? await searchRows(exec, where, headPosition, start, limit, read.matches)
-    : await selectRows(exec, where, { key: 'after' in start ? start.after : 'before' in start ? start.before : null, backwards: 'before' in start, limit, offset: 'offset' in start ? start.offset : 0, alongside });
+    ? await searchRows(exec, where, headPosition, start, limit, matches)
+    : await selectRows(exec, where, { key: 'after' in start ? start.after : 'before' in start ? start.before : null, backwards: 'before' in start, limit, offset: 'offset' in start ? start.offset : 0 });
   const k = round === undefined ? -1 : round - roundMin;
   const bit = k >= 0 && k <= MAX_MASK_BIT ? 1 << k : 0;
   // Filled in place: copying 50 rows of 20 fields per page showed in the profile of the list under load.
