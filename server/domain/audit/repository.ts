@@ -50,23 +50,20 @@ export async function recordAudit(exec: Executor, who: Who, event: AuditEvent): 
   await exec.insert(auditEvents).values(row(who, event));
 }
 
-const param = (values: unknown[]) => sql.param(values);
-const jsonParam = (values: unknown[]) => sql.param(values.map((v) => (v === null || v === undefined ? null : JSON.stringify(v))));
-
 /**
- * Appends many events in batches (imports, the demo load). One array parameter per column with unnest: a multi-row
- * VALUES through the query builder spent ~5× longer building parameters than the database spent inserting
- * (13k events: 10.4 s vs 2.1 s on PGlite, measured for the benchmarks of issue 8).
+ * Appends many events in batches (imports, the demo load), each batch one statement reading one JSON document with
+ * `jsonb_to_recordset`. Through the query builder, building the parameters took ~5× longer than the insert (issue 8);
+ * as `jsonb[]` array parameters, the array-literal quoting of every event's JSON was most of an import's audit cost
+ * (issue 14, as measured for the bulk writes in imports/bulk-repository.ts). Absent keys read as SQL NULL.
  */
 export async function recordAuditMany(exec: Executor, who: Who, events: AuditEvent[], batchSize = 5000): Promise<void> {
   for (let i = 0; i < events.length; i += batchSize) {
     const rows = events.slice(i, i + batchSize).map((e) => row(who, e));
     const first = rows[0]!;
+    const doc = JSON.stringify(rows.map((r) => ({ a: r.action, e: r.entity, i: r.entityId, w: r.wardCode, b: r.before ?? undefined, f: r.after ?? undefined, m: r.meta ?? undefined })));
     await exec.execute(sql`insert into ${auditEvents} (actor_id, actor_username, action, entity, entity_id, ward_code, before, after, meta, request_id)
-      select ${first.actorId}::uuid, ${first.actorUsername}, u.action, u.entity, u.entity_id, u.ward_code, u.before, u.after, u.meta, ${first.requestId}
-      from unnest(${param(rows.map((r) => r.action))}::text[], ${param(rows.map((r) => r.entity))}::text[], ${param(rows.map((r) => r.entityId))}::text[],
-                  ${param(rows.map((r) => r.wardCode))}::text[], ${jsonParam(rows.map((r) => r.before))}::jsonb[], ${jsonParam(rows.map((r) => r.after))}::jsonb[],
-                  ${jsonParam(rows.map((r) => r.meta))}::jsonb[]) as u(action, entity, entity_id, ward_code, before, after, meta)`);
+      select ${first.actorId}::uuid, ${first.actorUsername}, x.a, x.e, x.i, x.w, x.b, x.f, x.m, ${first.requestId}
+      from jsonb_to_recordset(${doc}::jsonb) as x(a text, e text, i text, w text, b jsonb, f jsonb, m jsonb)`);
   }
 }
 

@@ -54,18 +54,32 @@ export interface HouseholdWrite {
   ethnicGroup: string | null;
 }
 
-const householdDoc = (rows: HouseholdWrite[]) =>
-  doc(rows.map((r) => ({ id: r.id ?? null, w: r.wardCode, c: r.householdCode, n: r.headName, i: r.headIdNumber, a: r.address, ar: r.area, m: r.members, s: r.searchText, e: r.ethnicGroup })));
+const householdRecord = (r: HouseholdWrite) => ({ id: r.id ?? null, w: r.wardCode, c: r.householdCode, n: r.headName, i: r.headIdNumber, a: r.address, ar: r.area, m: r.members, s: r.searchText, e: r.ethnicGroup });
+const householdDoc = (rows: HouseholdWrite[]) => doc(rows.map(householdRecord));
 const HOUSEHOLD_RECORD = sql.raw('x(id uuid, w text, c text, n text, i text, a text, ar text, m jsonb, s text, e text)');
 
-export async function insertHouseholds(exec: Executor, rows: HouseholdWrite[], by: string): Promise<{ id: string; wardCode: string; householdCode: string }[]> {
-  if (rows.length === 0) return [];
-  return queryRows(
-    exec,
-    sql`insert into households (ward_code, household_code, head_name, head_id_number, address, area, members, search_text, ethnic_group, created_by, updated_by)
-        select w, c, n, i, a, ar, m, s, coalesce(e, 'kinh'), ${by}, ${by} from jsonb_to_recordset(${householdDoc(rows)}) as ${HOUSEHOLD_RECORD}
-        returning id, ward_code as "wardCode", household_code as "householdCode"`,
+/**
+ * New households with the ids the import gave them and the list masks of their assessments (already inserted in the
+ * same transaction, the foreign key deferred: deferHouseholdCheck): each row is written once.
+ */
+export async function insertHouseholds(exec: Executor, rows: (HouseholdWrite & { id: string } & ListMasks)[], by: string): Promise<void> {
+  if (rows.length === 0) return;
+  await exec.execute(
+    sql`insert into households (id, ward_code, household_code, head_name, head_id_number, address, area, members, search_text, ethnic_group, created_by, updated_by,
+                                city_poor_mask, city_near_poor_mask, national_poor_mask, national_near_poor_mask, assessed_mask, city_average_mask, national_average_mask)
+        select x.id, w, c, n, i, a, ar, m, s, coalesce(e, 'kinh'), ${by}, ${by}, cp, cn, np, nn, am, ca, na
+        from jsonb_to_recordset(${doc(rows.map((r) => ({
+          ...householdRecord(r), cp: r.cityPoorMask, cn: r.cityNearPoorMask, np: r.nationalPoorMask, nn: r.nationalNearPoorMask, am: r.assessedMask, ca: r.cityAverageMask, na: r.nationalAverageMask,
+        })))}) as x(id uuid, w text, c text, n text, i text, a text, ar text, m jsonb, s text, e text, cp int, cn int, np int, nn int, am int, ca int, na int)`,
   );
+}
+
+/**
+ * Checks assessments → households at COMMIT for the rest of this transaction (migration 0010 made that foreign key
+ * deferrable): an import inserts a new household's assessments before the household itself.
+ */
+export async function deferHouseholdCheck(tx: Executor): Promise<void> {
+  await tx.execute(sql`set constraints assessments_household_id_households_id_fk deferred`);
 }
 
 export async function updateHouseholds(exec: Executor, rows: (HouseholdWrite & { id: string })[], by: string): Promise<void> {

@@ -1,0 +1,96 @@
+/**
+ * An import commit inserts a new household after its assessments, with the list masks they give it (issue 14; the
+ * foreign key is checked at commit, migration 0010). The masks must equal what the household's assessments say —
+ * for new households whose rounds sit far apart in the file, and for existing ones that gain a round — and the
+ * foreign key must still refuse an orphan assessment outside an import, at once.
+ */
+import { expect } from 'chai';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../server/db/client.ts';
+import { listMasks } from '../../server/domain/assessments/rules.ts';
+import type { Category } from '../../server/domain/criteria/types.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import type { ApiClient } from '../support/http.ts';
+import { surveyRows, uploadWorkbook, waitForImport, workbookBuffer } from '../support/workbooks.ts';
+
+async function importAndCommit(client: ApiClient, rows: unknown[][]) {
+  const res = await uploadWorkbook(client, await workbookBuffer([{ name: 'Hộ', rows }]));
+  expect(res.status, JSON.stringify(res.body)).to.equal(202);
+  const validated = await waitForImport(client, res.body.id);
+  expect(validated.status, JSON.stringify(validated.failure ?? validated.errors)).to.equal('validated');
+  expect(validated.summary.invalid).to.equal(0);
+  const c = await client.post(`/api/imports/${res.body.id}/commit`, {});
+  expect(c.status, JSON.stringify(c.body)).to.equal(202);
+  const done = await waitForImport(client, res.body.id);
+  expect(done.status, JSON.stringify(done.failure)).to.equal('committed');
+  return done;
+}
+
+describe('imports: new households are written once, with their list masks', function () {
+  this.timeout(120_000);
+  let t: TestServer;
+  let district: ApiClient;
+  before(async () => {
+    t = await startTestServer();
+    district = await t.as('district');
+  });
+  after(async () => t?.close());
+
+  it('stored masks equal the masks of each household’s assessments, new or existing; an orphan assessment is still refused', async () => {
+    const first = await importAndCommit(district, surveyRows(20, { round: 2017 }));
+    expect(first.summary.households).to.deep.equal({ new: 20, updated: 0, unchanged: 0 });
+    // New households with their 2017 row first and their 2018 row at the end of the file; existing households
+    // gaining 2018 in between.
+    const body = (rows: unknown[][]) => rows.slice(1);
+    // The generated ID number follows the index only: the new households get their own.
+    const newIds = (rows: unknown[][]) => rows.map((r, i) => (i === 0 ? r : r.map((v, c) => (c === 3 ? `0791000${String(50_000 + i).padStart(5, '0')}` : v))));
+    const second = await importAndCommit(district, [
+      ...newIds(surveyRows(15, { round: 2017, codePrefix: 'N' })),
+      ...body(surveyRows(10, { round: 2018 })),
+      ...body(newIds(surveyRows(15, { round: 2018, codePrefix: 'N' }))),
+    ]);
+    expect(second.summary.households.new).to.equal(15);
+    expect(second.summary.assessments.new).to.equal(40);
+
+    const db = t.registry.deps.db;
+    const stored = await queryRows<Record<string, number> & { id: string }>(
+      db,
+      sql`select id, city_poor_mask as "cityPoorMask", city_near_poor_mask as "cityNearPoorMask", national_poor_mask as "nationalPoorMask",
+                 national_near_poor_mask as "nationalNearPoorMask", assessed_mask as "assessedMask", city_average_mask as "cityAverageMask",
+                 national_average_mask as "nationalAverageMask" from households`,
+    );
+    const rows = await queryRows<{ householdId: string; round: number; cityCategory: Category; nationalCategory: Category }>(
+      db,
+      sql`select household_id as "householdId", round, city_category as "cityCategory", national_category as "nationalCategory" from assessments`,
+    );
+    expect(stored).to.have.length(35);
+    const roundMin = t.registry.deps.config.roundMin;
+    let twoRounds = 0;
+    for (const h of stored) {
+      const own = rows.filter((r) => r.householdId === h.id);
+      if (own.length === 2) twoRounds++;
+      const { id: _id, ...masks } = h;
+      expect(masks, h.id).to.deep.equal(listMasks(own, roundMin));
+      expect(masks.assessedMask).to.not.equal(0);
+    }
+    expect(twoRounds).to.equal(25);
+    // One create event per new household, naming the id it was given; an absent "before" is SQL NULL, not JSON null.
+    const created = await queryRows<{ entityId: string; hasBefore: boolean; code: string }>(
+      db,
+      sql`select entity_id as "entityId", before is not null as "hasBefore", after->>'householdCode' as code from audit_events where entity = 'household' and action = 'create'`,
+    );
+    expect(created).to.have.length(35);
+    expect(created.every((e) => !e.hasBefore)).to.equal(true);
+    expect(new Set(created.map((e) => e.entityId))).to.deep.equal(new Set(stored.map((h) => h.id)));
+    // Outside an import the foreign key is checked at once (INITIALLY IMMEDIATE), with its stable error code.
+    const orphan = await district.get('/api/households?pageSize=1');
+    expect(orphan.status).to.equal(200);
+    let code: string | undefined;
+    try {
+      await db.execute(sql`update assessments set household_id = gen_random_uuid() where id = (select id from assessments limit 1)`);
+    } catch (err) {
+      code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+    }
+    expect(code).to.equal('23503');
+  });
+});
