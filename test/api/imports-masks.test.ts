@@ -93,4 +93,26 @@ describe('imports: new households are written once, with their list masks', func
     }
     expect(code).to.equal('23503');
   });
+
+  it('a ward-round approved between validation and commit fails the whole commit, several batches in: nothing written', async () => {
+    const db = t.registry.deps.db;
+    const count = async (table: string) => (await queryRows<{ n: number }>(db, sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n;
+    // 4,500 rows (three write batches of 2,000): the last ward's rows come at the end of the file.
+    const rows = [...surveyRows(4000, { round: 2019, wards: ['26764'], codePrefix: 'A' }), ...surveyRows(500, { round: 2019, wards: ['26770'], codePrefix: 'B' }).slice(1)]
+      .map((r, i) => (i === 0 ? r : r.map((v, c) => (c === 3 ? `0792${String(i).padStart(8, '0')}` : v))));
+    const res = await uploadWorkbook(district, await workbookBuffer([{ name: 'Hộ', rows }]));
+    const validated = await waitForImport(district, res.body.id);
+    expect(validated.status, JSON.stringify(validated.failure ?? validated.errors)).to.equal('validated');
+    expect(validated.summary.valid).to.equal(4500);
+    const before = { households: await count('households'), assessments: await count('assessments'), audit: await count('audit_events') };
+    await db.execute(sql`insert into ward_rounds (ward_code, round, status) values ('26770', 2019, 'approved')`);
+    const c = await district.post(`/api/imports/${res.body.id}/commit`, {});
+    expect(c.status, JSON.stringify(c.body)).to.equal(202);
+    const done = await waitForImport(district, res.body.id);
+    expect(done.status).to.equal('failed');
+    expect(done.failure.code).to.equal('ROUND_APPROVED');
+    expect({ households: await count('households'), assessments: await count('assessments'), audit: await count('audit_events') }).to.deep.equal(before);
+    // The server is still answering.
+    expect((await district.get('/api/households?pageSize=1')).status).to.equal(200);
+  });
 });

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../../context.ts';
 import type { Executor, Tx } from '../../db/client.ts';
 import { inTransaction } from '../../db/tx.ts';
+import { WritePipeline } from '../../db/pipeline.ts';
 import { recordAuditMany, type AuditEvent } from '../audit/repository.ts';
 import { bumpDataVersion } from '../data-version.ts';
 import { evaluateAssessment, listMasks } from '../assessments/rules.ts';
@@ -128,6 +129,8 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
   const touched = new Set<string>();
   const wards = new Set<string>();
   if (write) await bulk.deferHouseholdCheck(exec);
+  // Writes go out without waiting; the reads of the next batch queue behind them (server/db/pipeline.ts).
+  const writes = new WritePipeline();
 
   // Pass 1 — households: only each household's final row carries its fields.
   for await (const batch of source.batches()) {
@@ -163,9 +166,11 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
       events.push({ action: 'update', entity: 'household', entityId: ex.id, wardCode: r.wardCode, before: pick(ex as never), after: pick(next), meta });
     }
     if (!write) continue;
-    await bulk.updateHouseholds(exec, updates, by);
-    await recordAuditMany(exec, ctx, events);
+    await writes.flush(); // at most one batch in flight: its rows are not kept while more are read
+    writes.send(bulk.updateHouseholds(exec, updates, by));
+    writes.send(recordAuditMany(exec, ctx, events));
   }
+  await writes.flush();
 
   // Pass 2 — assessments, classified with the household as it now stands. Rows of approved ward lists were refused
   // at validation; one approved since then fails the whole commit (nothing half-written).
@@ -189,14 +194,14 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
     });
     // A new household has no assessments yet: only the others are looked up.
     const existing = new Map((await bulk.findAssessments(exec, planned.filter((p) => !p.isNew).map((p) => p.next))).map((a) => [`${a.householdId}|${a.round}`, a]));
-    const inserts: bulk.AssessmentWrite[] = [];
+    const inserts: (bulk.AssessmentWrite & { id: string })[] = [];
     const updates: (bulk.AssessmentWrite & { id: string })[] = [];
     const events: AuditEvent[] = [];
     for (const { r, next, isNew } of planned) {
       const ex = isNew ? undefined : existing.get(`${next.householdId}|${next.round}`);
       if (!ex) {
         out.assessments.new++;
-        inserts.push(next);
+        inserts.push({ ...next, id: randomUUID() });
         // Only the categories are kept: a dry run of 100k rows must not hold every classification in memory.
         if (isNew) newRounds.get(next.householdId)?.push({ round: next.round, cityCategory: next.cityCategory, nationalCategory: next.nationalCategory });
         else touched.add(next.householdId);
@@ -217,14 +222,16 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
     done += batch.length;
     opts.onProgress?.(done);
     if (!write) continue;
-    const created = await bulk.insertAssessments(exec, inserts, opts.source ?? 'import', importId);
     const wardOf = new Map(planned.map((p) => [p.next.householdId, p.r.wardCode]));
-    for (const c of created) {
+    for (const c of inserts) {
       events.push({ action: 'create', entity: 'assessment', entityId: c.id, wardCode: wardOf.get(c.householdId) ?? null, after: { householdId: c.householdId, round: c.round }, meta });
     }
-    await bulk.updateAssessments(exec, updates, opts.source ?? 'import', importId);
-    await recordAuditMany(exec, ctx, events);
+    await writes.flush();
+    writes.send(bulk.insertAssessments(exec, inserts, opts.source ?? 'import', importId));
+    writes.send(bulk.updateAssessments(exec, updates, opts.source ?? 'import', importId));
+    writes.send(recordAuditMany(exec, ctx, events));
   }
+  await writes.flush();
   if (!write) return out;
 
   // Pass 3 — the new households, with the masks of their assessments; then the masks of the existing households
@@ -232,11 +239,13 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
   if (newRounds.size > 0) {
     for await (const batch of source.batches()) {
       const rows = batch.filter((r) => r.final && pending.get(householdKey(r))?.isNew);
-      await bulk.insertHouseholds(exec, rows.map((r) => {
+      await writes.flush();
+      writes.send(bulk.insertHouseholds(exec, rows.map((r) => {
         const h = pending.get(householdKey(r))!;
         return { ...householdFields(r, h.members), id: h.id, ...listMasks(newRounds.get(h.id)!, ctx.config.roundMin) };
-      }), by);
+      }), by));
     }
+    await writes.flush();
   }
   const ids = [...touched];
   for (let i = 0; i < ids.length; i += DEFAULT_BATCH) {

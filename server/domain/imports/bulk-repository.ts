@@ -151,13 +151,12 @@ const assessmentDoc = (rows: (AssessmentWrite & { id?: string })[]) =>
   );
 const ASSESSMENT_RECORD = sql.raw('x(id uuid, h uuid, r int, ia bigint, ip text, d jsonb, f jsonb, sv text, sa date, rs jsonb, cc text, nc text, m jsonb, ar text)');
 
-export async function insertAssessments(exec: Executor, rows: AssessmentWrite[], source: string, importId: string | null): Promise<{ id: string; householdId: string; round: number }[]> {
-  if (rows.length === 0) return [];
-  return queryRows(
-    exec,
-    sql`insert into assessments (household_id, round, income_amount, income_per, deprivations, facts, surveyor, surveyed_at, results, city_category, national_category, members, area, source, import_id)
-        select h, r, ia, ip, d, f, sv, sa, rs, cc, nc, m, ar, ${source}, ${importId}::uuid from jsonb_to_recordset(${assessmentDoc(rows)}) as ${ASSESSMENT_RECORD}
-        returning id, household_id as "householdId", round`,
+/** New assessments with the ids the import gave them (nothing to read back: the audit events name them already). */
+export async function insertAssessments(exec: Executor, rows: (AssessmentWrite & { id: string })[], source: string, importId: string | null): Promise<void> {
+  if (rows.length === 0) return;
+  await exec.execute(
+    sql`insert into assessments (id, household_id, round, income_amount, income_per, deprivations, facts, surveyor, surveyed_at, results, city_category, national_category, members, area, source, import_id)
+        select x.id, h, r, ia, ip, d, f, sv, sa, rs, cc, nc, m, ar, ${source}, ${importId}::uuid from jsonb_to_recordset(${assessmentDoc(rows)}) as ${ASSESSMENT_RECORD}`,
   );
 }
 

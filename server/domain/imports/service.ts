@@ -171,6 +171,8 @@ async function runCommit(ctx: Ctx, id: string, validated: ImportSummary, instanc
   } catch (err) {
     if (err instanceof NotOurJob) return;
     if (err instanceof ImportFailureError) return void (await jobs.fail(id, 'committing', err.failure).catch(() => {}));
+    // A refusal with its own code (a ward-round approved since validation: ROUND_APPROVED) is told as such.
+    if (err instanceof AppError && err.status < 500) return void (await jobs.fail(id, 'committing', { code: err.code, message: err.messages }).catch(() => {}));
     ctx.logger.error({ importId: id, err: loggableError(err) }, 'import commit failed');
     await jobs.fail(id, 'committing', {
       code: 'COMMIT_FAILED',
