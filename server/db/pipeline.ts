@@ -31,3 +31,24 @@ export class WritePipeline {
     if (this.failure) throw this.failure.error;
   }
 }
+
+/**
+ * Asks for the next item as soon as the current one is handed out: the read of the next batch is queued before this
+ * batch's writes, and the database answers it while this process works on the current batch. A read that fails is
+ * thrown when its item is reached (never an unhandled rejection).
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const ask = () => {
+    const p = it.next();
+    p.catch(() => {});
+    return p;
+  };
+  let next = ask();
+  for (;;) {
+    const r = await next;
+    if (r.done) return;
+    next = ask();
+    yield r.value;
+  }
+}

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../../context.ts';
 import type { Executor, Tx } from '../../db/client.ts';
 import { inTransaction } from '../../db/tx.ts';
-import { WritePipeline } from '../../db/pipeline.ts';
+import { readAhead, WritePipeline } from '../../db/pipeline.ts';
 import { recordAuditMany, type AuditEvent } from '../audit/repository.ts';
 import { bumpDataVersion } from '../data-version.ts';
 import { evaluateAssessment, listMasks } from '../assessments/rules.ts';
@@ -133,7 +133,7 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
   const writes = new WritePipeline();
 
   // Pass 1 — households: only each household's final row carries its fields.
-  for await (const batch of source.batches()) {
+  for await (const batch of readAhead(source.batches())) {
     const finals = batch.filter((r) => r.final);
     if (!write && opts.onWarnings) await opts.onWarnings(await registryIdWarnings(exec, ctx.actor, finals));
     const existing = new Map((await bulk.findHouseholdsByKeys(exec, finals)).map((h) => [householdKey(h), h]));
@@ -176,7 +176,7 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
   // at validation; one approved since then fails the whole commit (nothing half-written).
   const frozen = write ? await approvedKeys(exec) : new Set<string>();
   let done = 0;
-  for await (const batch of source.batches()) {
+  for await (const batch of readAhead(source.batches())) {
     const keys = [...new Map(batch.filter((r) => !pending.has(householdKey(r))).map((r) => [householdKey(r), r])).values()];
     const found = new Map((await bulk.findHouseholdsByKeys(exec, keys)).map((h) => [householdKey(h), { ...h, isNew: false } as Known]));
     const planned = batch.map((r) => {
@@ -237,7 +237,7 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
   // Pass 3 — the new households, with the masks of their assessments; then the masks of the existing households
   // whose assessments changed (docs/ARCHITECTURE.md "Domain storage notes").
   if (newRounds.size > 0) {
-    for await (const batch of source.batches()) {
+    for await (const batch of readAhead(source.batches())) {
       const rows = batch.filter((r) => r.final && pending.get(householdKey(r))?.isNew);
       await writes.flush();
       writes.send(bulk.insertHouseholds(exec, rows.map((r) => {
