@@ -65,14 +65,13 @@ describe('imports: hostile files, limits, atomic commit', function () {
 
   it('a failure in the middle of a commit leaves the registry exactly as it was', async () => {
     const db = t.registry.deps.db;
-    // Injected fault: a trigger refuses one new household, written last (after every assessment and audit row of the
-    // commit: apply.ts pass 3).
+    // Injected fault: a trigger refuses the assessment of one household, after every household row was written.
     await db.execute(sql.raw(`create function shn_test_boom() returns trigger language plpgsql as $$
       begin
-        if new.household_code = 'A000015' then raise exception 'injected failure'; end if;
+        if exists (select 1 from households where id = new.household_id and household_code = 'A000015') then raise exception 'injected failure'; end if;
         return new;
       end $$`));
-    await db.execute(sql.raw('create trigger shn_test_boom before insert on households for each row execute function shn_test_boom()'));
+    await db.execute(sql.raw('create trigger shn_test_boom before insert on assessments for each row execute function shn_test_boom()'));
     const households = await count(t, sql`select count(*)::int as n from households`);
     const audit = await count(t, sql`select count(*)::int as n from audit_events`);
     const res = await uploadWorkbook(client, await workbookBuffer([{ name: 'Hộ', rows: surveyRows(30, { codePrefix: 'A' }) }]));
@@ -85,6 +84,6 @@ describe('imports: hostile files, limits, atomic commit', function () {
     expect(await count(t, sql`select count(*)::int as n from households`)).to.equal(households);
     expect(await count(t, sql`select count(*)::int as n from assessments`)).to.equal(0);
     expect(await count(t, sql`select count(*)::int as n from audit_events`)).to.equal(audit);
-    await db.execute(sql.raw('drop trigger shn_test_boom on households'));
+    await db.execute(sql.raw('drop trigger shn_test_boom on assessments'));
   });
 });

@@ -1,8 +1,7 @@
 /**
- * An import commit inserts a new household after its assessments, with the list masks they give it (issue 14; the
- * foreign key is checked at commit, migration 0010). The masks must equal what the household's assessments say —
- * for new households whose rounds sit far apart in the file, and for existing ones that gain a round — and the
- * foreign key must still refuse an orphan assessment outside an import, at once.
+ * The list masks an import commit leaves must equal what each household's assessments say — for new households whose
+ * rounds sit far apart in the file, and for existing ones that gain a round — and a commit refused several batches in
+ * writes nothing. The foreign key from assessments to households refuses an orphan at once.
  */
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
@@ -26,7 +25,7 @@ async function importAndCommit(client: ApiClient, rows: unknown[][]) {
   return done;
 }
 
-describe('imports: new households are written once, with their list masks', function () {
+describe('imports: list masks after a commit; a commit refused midway', function () {
   this.timeout(120_000);
   let t: TestServer;
   let district: ApiClient;
@@ -74,7 +73,7 @@ describe('imports: new households are written once, with their list masks', func
       expect(masks.assessedMask).to.not.equal(0);
     }
     expect(twoRounds).to.equal(25);
-    // One create event per new household, naming the id it was given; an absent "before" is SQL NULL, not JSON null.
+    // One create event per new household, naming its id; an absent "before" is SQL NULL, not JSON null.
     const created = await queryRows<{ entityId: string; hasBefore: boolean; code: string }>(
       db,
       sql`select entity_id as "entityId", before is not null as "hasBefore", after->>'householdCode' as code from audit_events where entity = 'household' and action = 'create'`,
@@ -82,7 +81,7 @@ describe('imports: new households are written once, with their list masks', func
     expect(created).to.have.length(35);
     expect(created.every((e) => !e.hasBefore)).to.equal(true);
     expect(new Set(created.map((e) => e.entityId))).to.deep.equal(new Set(stored.map((h) => h.id)));
-    // Outside an import the foreign key is checked at once (INITIALLY IMMEDIATE), with its stable error code.
+    // The foreign key refuses an orphan assessment.
     const orphan = await district.get('/api/households?pageSize=1');
     expect(orphan.status).to.equal(200);
     let code: string | undefined;

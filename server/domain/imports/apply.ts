@@ -5,11 +5,9 @@
  * recomputed (listMasks). `mode: 'dry'` runs the same comparison without writing (the import's dry-run summary).
  * Independent of files: the import passes a source reading its NDJSON, the demo generator an array built in memory.
  */
-import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../../context.ts';
 import type { Executor, Tx } from '../../db/client.ts';
 import { inTransaction } from '../../db/tx.ts';
-import { readAhead, WritePipeline } from '../../db/pipeline.ts';
 import { recordAuditMany, type AuditEvent } from '../audit/repository.ts';
 import { bumpDataVersion } from '../data-version.ts';
 import { evaluateAssessment, listMasks } from '../assessments/rules.ts';
@@ -87,14 +85,10 @@ function comparable(a: bulk.AssessmentWrite): Pick<bulk.StoredAssessment, (typeo
   return { ...a, citySet: `${results.city.setId}@${results.city.version}`, nationalSet: `${results.national.setId}@${results.national.version}` };
 }
 
-type MaskInput = Parameters<typeof listMasks>[0][number];
-
 interface Known {
-  id: string;
+  id: string | null;
   area: 'urban' | 'rural';
   members: Member[];
-  /** Not in the registry yet: inserted after its assessments, with their list masks (pass 3). */
-  isNew: boolean;
 }
 
 const householdFields = (r: ImportRow, members: Member[]) => ({
@@ -109,12 +103,7 @@ const householdFields = (r: ImportRow, members: Member[]) => ({
   ethnicGroup: r.ethnicGroup ?? null,
 });
 
-/**
- * Runs the comparison (and the writes unless dry) on `exec` — a transaction when writing. A new household gets its id
- * in pass 1 but is inserted in pass 3, after its assessments, with the list masks they give it (the foreign key is
- * checked at commit): written once, instead of inserted and then rewritten for its masks (a fifth of a large
- * import's commit, issue 14).
- */
+/** Runs the comparison (and the writes unless dry) on `exec` — a transaction when writing. */
 export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: RowSource, opts: ApplyOptions): Promise<ApplyResult> {
   const write = opts.mode !== 'dry';
   const by = ctx.actor.username;
@@ -122,36 +111,30 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
   const meta = importId ? { importId } : undefined;
   const out: ApplyResult = { households: emptyCounts(), assessments: emptyCounts(), categories: emptyCategories(), nationalCategories: emptyCategories() };
   const resolver = await loadCriteriaResolver(exec, ctx.config);
-  // New households (and, in a dry run, changed ones, which are not written): what pass 2 classifies them with.
+  // Dry runs write nothing, so households that would be created or changed are remembered for the second pass.
   const pending = new Map<string, Known>();
-  // The categories of each new household's rows, for its masks; the existing households whose assessments changed.
-  const newRounds = new Map<string, MaskInput[]>();
   const touched = new Set<string>();
   const wards = new Set<string>();
-  if (write) await bulk.deferHouseholdCheck(exec);
-  // Writes go out without waiting; the reads of the next batch queue behind them (server/db/pipeline.ts).
-  const writes = new WritePipeline();
 
   // Pass 1 — households: only each household's final row carries its fields.
-  for await (const batch of readAhead(source.batches())) {
+  for await (const batch of source.batches()) {
     const finals = batch.filter((r) => r.final);
     if (!write && opts.onWarnings) await opts.onWarnings(await registryIdWarnings(exec, ctx.actor, finals));
     const existing = new Map((await bulk.findHouseholdsByKeys(exec, finals)).map((h) => [householdKey(h), h]));
+    const inserts: bulk.HouseholdWrite[] = [];
     const updates: (bulk.HouseholdWrite & { id: string })[] = [];
     const events: AuditEvent[] = [];
     for (const r of finals) {
       wards.add(r.wardCode);
       const ex = existing.get(householdKey(r));
       const members = r.members ?? ex?.members ?? [];
+      const next = householdFields(r, members);
       if (!ex) {
         out.households.new++;
-        const id = randomUUID();
-        pending.set(householdKey(r), { id, area: r.area, members, isNew: true });
-        if (write) newRounds.set(id, []);
-        events.push({ action: 'create', entity: 'household', entityId: id, wardCode: r.wardCode, after: { householdCode: r.householdCode }, meta });
+        inserts.push(next);
+        if (!write) pending.set(householdKey(r), { id: null, area: r.area, members });
         continue;
       }
-      const next = householdFields(r, members);
       const changed: string[] = (['headName', 'headIdNumber', 'address', 'area'] as const).filter((k) => ex[k] !== next[k]);
       if (next.ethnicGroup !== null && next.ethnicGroup !== ex.ethnicGroup) changed.push('ethnicGroup');
       if (stableJson(ex.members) !== stableJson(members)) changed.push('members' as never);
@@ -161,50 +144,50 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
       }
       out.households.updated++;
       updates.push({ ...next, id: ex.id });
-      if (!write) pending.set(householdKey(r), { id: ex.id, area: r.area, members, isNew: false });
+      if (!write) pending.set(householdKey(r), { id: ex.id, area: r.area, members });
       const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, o[k]]));
       events.push({ action: 'update', entity: 'household', entityId: ex.id, wardCode: r.wardCode, before: pick(ex as never), after: pick(next), meta });
     }
     if (!write) continue;
-    await writes.flush(); // at most one batch in flight: its rows are not kept while more are read
-    writes.send(bulk.updateHouseholds(exec, updates, by));
-    writes.send(recordAuditMany(exec, ctx, events));
+    const created = await bulk.insertHouseholds(exec, inserts, by);
+    for (const c of created) {
+      events.push({ action: 'create', entity: 'household', entityId: c.id, wardCode: c.wardCode, after: { householdCode: c.householdCode }, meta });
+    }
+    await bulk.updateHouseholds(exec, updates, by);
+    await recordAuditMany(exec, ctx, events);
   }
-  await writes.flush();
 
   // Pass 2 — assessments, classified with the household as it now stands. Rows of approved ward lists were refused
   // at validation; one approved since then fails the whole commit (nothing half-written).
   const frozen = write ? await approvedKeys(exec) : new Set<string>();
   let done = 0;
-  for await (const batch of readAhead(source.batches())) {
-    const keys = [...new Map(batch.filter((r) => !pending.has(householdKey(r))).map((r) => [householdKey(r), r])).values()];
-    const found = new Map((await bulk.findHouseholdsByKeys(exec, keys)).map((h) => [householdKey(h), { ...h, isNew: false } as Known]));
+  for await (const batch of source.batches()) {
+    const keys = [...new Map(batch.map((r) => [householdKey(r), r])).values()];
+    const found = new Map((await bulk.findHouseholdsByKeys(exec, keys)).map((h) => [householdKey(h), h]));
     const planned = batch.map((r) => {
       if (frozen.has(`${r.wardCode}/${r.round}`)) throw roundApproved(r.wardCode, r.round);
       const key = householdKey(r);
-      const h = (pending.get(key) ?? found.get(key))!;
+      const h: Known = pending.get(key) ?? (found.get(key) as Known);
       const ev = evaluateAssessment(resolver(r.round), { area: h.area, members: h.members }, { ...r, facts: r.facts });
       out.categories[ev.cityCategory]++;
       out.nationalCategories[ev.nationalCategory]++;
       const next: bulk.AssessmentWrite = {
-        householdId: h.id, round: r.round, incomeAmount: r.income.amount, incomePer: r.income.per, deprivations: ev.deprivations,
+        householdId: h.id ?? '', round: r.round, incomeAmount: r.income.amount, incomePer: r.income.per, deprivations: ev.deprivations,
         facts: ev.facts, surveyor: r.surveyor, surveyedAt: r.surveyedAt, members: h.members, area: h.area, results: ev.results, cityCategory: ev.cityCategory, nationalCategory: ev.nationalCategory,
       };
-      return { r, next, isNew: h.isNew };
+      return { r, next };
     });
-    // A new household has no assessments yet: only the others are looked up.
-    const existing = new Map((await bulk.findAssessments(exec, planned.filter((p) => !p.isNew).map((p) => p.next))).map((a) => [`${a.householdId}|${a.round}`, a]));
-    const inserts: (bulk.AssessmentWrite & { id: string })[] = [];
+    const existing = new Map(
+      (await bulk.findAssessments(exec, planned.filter((p) => p.next.householdId).map((p) => p.next))).map((a) => [`${a.householdId}|${a.round}`, a]),
+    );
+    const inserts: bulk.AssessmentWrite[] = [];
     const updates: (bulk.AssessmentWrite & { id: string })[] = [];
     const events: AuditEvent[] = [];
-    for (const { r, next, isNew } of planned) {
-      const ex = isNew ? undefined : existing.get(`${next.householdId}|${next.round}`);
+    for (const { r, next } of planned) {
+      const ex = existing.get(`${next.householdId}|${next.round}`);
       if (!ex) {
         out.assessments.new++;
-        inserts.push({ ...next, id: randomUUID() });
-        // Only the categories are kept: a dry run of 100k rows must not hold every classification in memory.
-        if (isNew) newRounds.get(next.householdId)?.push({ round: next.round, cityCategory: next.cityCategory, nationalCategory: next.nationalCategory });
-        else touched.add(next.householdId);
+        inserts.push(next);
         continue;
       }
       const now = comparable(next);
@@ -215,38 +198,23 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
       }
       out.assessments.updated++;
       updates.push({ ...next, id: ex.id });
-      touched.add(next.householdId);
       const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, o[k]]));
       events.push({ action: 'update', entity: 'assessment', entityId: ex.id, wardCode: r.wardCode, before: pick(ex as never), after: pick(now as never), meta });
     }
     done += batch.length;
     opts.onProgress?.(done);
     if (!write) continue;
+    const created = await bulk.insertAssessments(exec, inserts, opts.source ?? 'import', importId);
     const wardOf = new Map(planned.map((p) => [p.next.householdId, p.r.wardCode]));
-    for (const c of inserts) {
+    for (const c of created) {
       events.push({ action: 'create', entity: 'assessment', entityId: c.id, wardCode: wardOf.get(c.householdId) ?? null, after: { householdId: c.householdId, round: c.round }, meta });
     }
-    await writes.flush();
-    writes.send(bulk.insertAssessments(exec, inserts, opts.source ?? 'import', importId));
-    writes.send(bulk.updateAssessments(exec, updates, opts.source ?? 'import', importId));
-    writes.send(recordAuditMany(exec, ctx, events));
+    await bulk.updateAssessments(exec, updates, opts.source ?? 'import', importId);
+    await recordAuditMany(exec, ctx, events);
+    for (const p of [...inserts, ...updates]) touched.add(p.householdId);
   }
-  await writes.flush();
-  if (!write) return out;
 
-  // Pass 3 — the new households, with the masks of their assessments; then the masks of the existing households
-  // whose assessments changed (docs/ARCHITECTURE.md "Domain storage notes").
-  if (newRounds.size > 0) {
-    for await (const batch of readAhead(source.batches())) {
-      const rows = batch.filter((r) => r.final && pending.get(householdKey(r))?.isNew);
-      await writes.flush();
-      writes.send(bulk.insertHouseholds(exec, rows.map((r) => {
-        const h = pending.get(householdKey(r))!;
-        return { ...householdFields(r, h.members), id: h.id, ...listMasks(newRounds.get(h.id)!, ctx.config.roundMin) };
-      }), by));
-    }
-    await writes.flush();
-  }
+  // Pass 3 — list masks of the touched households (docs/ARCHITECTURE.md "Domain storage notes").
   const ids = [...touched];
   for (let i = 0; i < ids.length; i += DEFAULT_BATCH) {
     const slice = ids.slice(i, i + DEFAULT_BATCH);
@@ -255,6 +223,6 @@ export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: 
     await bulk.updateMasks(exec, [...byHousehold].map(([id, rows]) => ({ id, ...listMasks(rows, ctx.config.roundMin) })));
   }
   // Reports and household counts of these wards are cached against the data version (server/domain/data-version.ts).
-  await bumpDataVersion(exec, [...wards]);
+  if (write) await bumpDataVersion(exec, [...wards]);
   return out;
 }

@@ -54,32 +54,18 @@ export interface HouseholdWrite {
   ethnicGroup: string | null;
 }
 
-const householdRecord = (r: HouseholdWrite) => ({ id: r.id ?? null, w: r.wardCode, c: r.householdCode, n: r.headName, i: r.headIdNumber, a: r.address, ar: r.area, m: r.members, s: r.searchText, e: r.ethnicGroup });
-const householdDoc = (rows: HouseholdWrite[]) => doc(rows.map(householdRecord));
+const householdDoc = (rows: HouseholdWrite[]) =>
+  doc(rows.map((r) => ({ id: r.id ?? null, w: r.wardCode, c: r.householdCode, n: r.headName, i: r.headIdNumber, a: r.address, ar: r.area, m: r.members, s: r.searchText, e: r.ethnicGroup })));
 const HOUSEHOLD_RECORD = sql.raw('x(id uuid, w text, c text, n text, i text, a text, ar text, m jsonb, s text, e text)');
 
-/**
- * New households with the ids the import gave them and the list masks of their assessments (already inserted in the
- * same transaction, the foreign key deferred: deferHouseholdCheck): each row is written once.
- */
-export async function insertHouseholds(exec: Executor, rows: (HouseholdWrite & { id: string } & ListMasks)[], by: string): Promise<void> {
-  if (rows.length === 0) return;
-  await exec.execute(
-    sql`insert into households (id, ward_code, household_code, head_name, head_id_number, address, area, members, search_text, ethnic_group, created_by, updated_by,
-                                city_poor_mask, city_near_poor_mask, national_poor_mask, national_near_poor_mask, assessed_mask, city_average_mask, national_average_mask)
-        select x.id, w, c, n, i, a, ar, m, s, coalesce(e, 'kinh'), ${by}, ${by}, cp, cn, np, nn, am, ca, na
-        from jsonb_to_recordset(${doc(rows.map((r) => ({
-          ...householdRecord(r), cp: r.cityPoorMask, cn: r.cityNearPoorMask, np: r.nationalPoorMask, nn: r.nationalNearPoorMask, am: r.assessedMask, ca: r.cityAverageMask, na: r.nationalAverageMask,
-        })))}) as x(id uuid, w text, c text, n text, i text, a text, ar text, m jsonb, s text, e text, cp int, cn int, np int, nn int, am int, ca int, na int)`,
+export async function insertHouseholds(exec: Executor, rows: HouseholdWrite[], by: string): Promise<{ id: string; wardCode: string; householdCode: string }[]> {
+  if (rows.length === 0) return [];
+  return queryRows(
+    exec,
+    sql`insert into households (ward_code, household_code, head_name, head_id_number, address, area, members, search_text, ethnic_group, created_by, updated_by)
+        select w, c, n, i, a, ar, m, s, coalesce(e, 'kinh'), ${by}, ${by} from jsonb_to_recordset(${householdDoc(rows)}) as ${HOUSEHOLD_RECORD}
+        returning id, ward_code as "wardCode", household_code as "householdCode"`,
   );
-}
-
-/**
- * Checks assessments → households at COMMIT for the rest of this transaction (migration 0010 made that foreign key
- * deferrable): an import inserts a new household's assessments before the household itself.
- */
-export async function deferHouseholdCheck(tx: Executor): Promise<void> {
-  await tx.execute(sql`set constraints assessments_household_id_households_id_fk deferred`);
 }
 
 export async function updateHouseholds(exec: Executor, rows: (HouseholdWrite & { id: string })[], by: string): Promise<void> {
@@ -151,12 +137,13 @@ const assessmentDoc = (rows: (AssessmentWrite & { id?: string })[]) =>
   );
 const ASSESSMENT_RECORD = sql.raw('x(id uuid, h uuid, r int, ia bigint, ip text, d jsonb, f jsonb, sv text, sa date, rs jsonb, cc text, nc text, m jsonb, ar text)');
 
-/** New assessments with the ids the import gave them (nothing to read back: the audit events name them already). */
-export async function insertAssessments(exec: Executor, rows: (AssessmentWrite & { id: string })[], source: string, importId: string | null): Promise<void> {
-  if (rows.length === 0) return;
-  await exec.execute(
-    sql`insert into assessments (id, household_id, round, income_amount, income_per, deprivations, facts, surveyor, surveyed_at, results, city_category, national_category, members, area, source, import_id)
-        select x.id, h, r, ia, ip, d, f, sv, sa, rs, cc, nc, m, ar, ${source}, ${importId}::uuid from jsonb_to_recordset(${assessmentDoc(rows)}) as ${ASSESSMENT_RECORD}`,
+export async function insertAssessments(exec: Executor, rows: AssessmentWrite[], source: string, importId: string | null): Promise<{ id: string; householdId: string; round: number }[]> {
+  if (rows.length === 0) return [];
+  return queryRows(
+    exec,
+    sql`insert into assessments (household_id, round, income_amount, income_per, deprivations, facts, surveyor, surveyed_at, results, city_category, national_category, members, area, source, import_id)
+        select h, r, ia, ip, d, f, sv, sa, rs, cc, nc, m, ar, ${source}, ${importId}::uuid from jsonb_to_recordset(${assessmentDoc(rows)}) as ${ASSESSMENT_RECORD}
+        returning id, household_id as "householdId", round`,
   );
 }
 
