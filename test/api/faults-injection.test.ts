@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { ApiClient } from '../support/http.ts';
-import { col, surveyRows, uploadWorkbook, waitForImport, workbookBuffer } from '../support/workbooks.ts';
+import { col, surveyRows, waitForImport, workbookBuffer, importFile as importAndWait } from '../support/workbooks.ts';
 import { scanWorkbook } from '../support/faults-xlsx.ts';
 import { FULL, figure } from '../support/faults.ts';
 import { cleanText } from '../../server/domain/text.ts';
@@ -26,12 +26,6 @@ export const PAYLOADS = [
   '@A1',
   '=DDE("cmd";"/C calc";"__DdeLink_60_870516294")',
 ];
-
-async function importAndWait(client: ApiClient, buf: Buffer) {
-  const res = await uploadWorkbook(client, buf);
-  expect(res.status, JSON.stringify(res.body)).to.equal(202);
-  return waitForImport(client, res.body.id);
-}
 
 async function commit(client: ApiClient, id: string) {
   expect((await client.post(`/api/imports/${id}/commit`, {})).status).to.equal(202);

@@ -16,17 +16,11 @@ import { openRegistry } from '../../server/bootstrap.ts';
 import { exposedEntries } from '../../server/db/data-dir.ts';
 import { ADMIN_PASSWORD, TEST_DATABASE_URL, freshPostgresDatabase, startTestServer, type TestServer } from '../support/server.ts';
 import type { ApiClient } from '../support/http.ts';
-import { col, minimalXlsx, surveyHeaders, surveyRows, uploadWorkbook, waitForImport, workbookBuffer } from '../support/workbooks.ts';
+import { col, minimalXlsx, surveyHeaders, surveyRows, waitForImport, workbookBuffer, importFile } from '../support/workbooks.ts';
 import { FULL, figure } from '../support/faults.ts';
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const MEMBER_HEADERS = ['Mã phường', 'Mã hộ', 'Họ tên', 'Năm sinh', 'Giới tính', 'Quan hệ với chủ hộ', 'Số CCCD/CMND', 'Có thẻ BHYT', 'Đang đi học'];
-
-async function importFile(client: ApiClient, buf: Buffer) {
-  const res = await uploadWorkbook(client, buf);
-  expect(res.status, JSON.stringify(res.body)).to.equal(202);
-  return waitForImport(client, res.body.id);
-}
 
 describe('faults · item 10: data protection (data folder, import)', function () {
   this.timeout(FULL ? 600_000 : 180_000);

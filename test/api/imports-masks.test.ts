@@ -10,17 +10,13 @@ import { listMasks } from '../../server/domain/assessments/rules.ts';
 import type { Category } from '../../server/domain/criteria/types.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { ApiClient } from '../support/http.ts';
-import { surveyRows, uploadWorkbook, waitForImport, workbookBuffer } from '../support/workbooks.ts';
+import { commitAndWait, importFile, surveyRows, workbookBuffer } from '../support/workbooks.ts';
 
 async function importAndCommit(client: ApiClient, rows: unknown[][]) {
-  const res = await uploadWorkbook(client, await workbookBuffer([{ name: 'Hộ', rows }]));
-  expect(res.status, JSON.stringify(res.body)).to.equal(202);
-  const validated = await waitForImport(client, res.body.id);
+  const validated = await importFile(client, await workbookBuffer([{ name: 'Hộ', rows }]));
   expect(validated.status, JSON.stringify(validated.failure ?? validated.errors)).to.equal('validated');
   expect(validated.summary.invalid).to.equal(0);
-  const c = await client.post(`/api/imports/${res.body.id}/commit`, {});
-  expect(c.status, JSON.stringify(c.body)).to.equal(202);
-  const done = await waitForImport(client, res.body.id);
+  const done = await commitAndWait(client, validated.id);
   expect(done.status, JSON.stringify(done.failure)).to.equal('committed');
   return done;
 }
@@ -99,15 +95,12 @@ describe('imports: list masks after a commit; a commit refused midway', function
     // 4,500 rows (three write batches of 2,000): the last ward's rows come at the end of the file.
     const rows = [...surveyRows(4000, { round: 2019, wards: ['26764'], codePrefix: 'A' }), ...surveyRows(500, { round: 2019, wards: ['26770'], codePrefix: 'B' }).slice(1)]
       .map((r, i) => (i === 0 ? r : r.map((v, c) => (c === 3 ? `0792${String(i).padStart(8, '0')}` : v))));
-    const res = await uploadWorkbook(district, await workbookBuffer([{ name: 'Hộ', rows }]));
-    const validated = await waitForImport(district, res.body.id);
+    const validated = await importFile(district, await workbookBuffer([{ name: 'Hộ', rows }]));
     expect(validated.status, JSON.stringify(validated.failure ?? validated.errors)).to.equal('validated');
     expect(validated.summary.valid).to.equal(4500);
     const before = { households: await count('households'), assessments: await count('assessments'), audit: await count('audit_events') };
     await db.execute(sql`insert into ward_rounds (ward_code, round, status) values ('26770', 2019, 'approved')`);
-    const c = await district.post(`/api/imports/${res.body.id}/commit`, {});
-    expect(c.status, JSON.stringify(c.body)).to.equal(202);
-    const done = await waitForImport(district, res.body.id);
+    const done = await commitAndWait(district, validated.id);
     expect(done.status).to.equal('failed');
     expect(done.failure.code).to.equal('ROUND_APPROVED');
     expect({ households: await count('households'), assessments: await count('assessments'), audit: await count('audit_events') }).to.deep.equal(before);

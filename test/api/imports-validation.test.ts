@@ -4,13 +4,7 @@ import { queryRows } from '../../server/db/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { ApiClient } from '../support/http.ts';
 import ExcelJS from '../../server/domain/imports/exceljs.ts';
-import { col, seedIndicators, surveyRows, uploadWorkbook, waitForImport, workbookBuffer } from '../support/workbooks.ts';
-
-async function importFile(client: ApiClient, buf: Buffer) {
-  const res = await uploadWorkbook(client, buf);
-  expect(res.status, JSON.stringify(res.body)).to.equal(202);
-  return waitForImport(client, res.body.id);
-}
+import { col, seedIndicators, surveyRows, waitForImport, workbookBuffer, importFile } from '../support/workbooks.ts';
 
 const errorAt = (result: any, row: number, code: string) => result.errors.find((e: any) => e.row === row && e.code === code);
 

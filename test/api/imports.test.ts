@@ -4,23 +4,11 @@ import { queryRows } from '../../server/db/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { ApiClient } from '../support/http.ts';
 import ExcelJS from '../../server/domain/imports/exceljs.ts';
-import { surveyRows, uploadWorkbook, waitForImport, workbookBuffer } from '../support/workbooks.ts';
+import { surveyRows, workbookBuffer, importFile, commitAndWait as commit } from '../support/workbooks.ts';
 
 async function count(t: TestServer, table: 'households' | 'assessments' | 'audit_events'): Promise<number> {
   const [r] = await queryRows<{ n: number }>(t.registry.deps.db, sql.raw(`select count(*)::int as n from ${table}`));
   return r!.n;
-}
-
-async function importFile(client: ApiClient, buf: Buffer, name?: string) {
-  const res = await uploadWorkbook(client, buf, name);
-  expect(res.status, JSON.stringify(res.body)).to.equal(202);
-  return waitForImport(client, res.body.id);
-}
-
-async function commit(client: ApiClient, id: string, body: unknown = {}) {
-  const res = await client.post(`/api/imports/${id}/commit`, body);
-  expect(res.status, JSON.stringify(res.body)).to.equal(202);
-  return waitForImport(client, id);
 }
 
 describe('imports: template, dry run, commit, re-import', function () {

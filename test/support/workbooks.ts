@@ -4,6 +4,7 @@
  * exactly what the test says: not a zip, a truncated zip, a zip bomb, a million declared rows, whole-column validation.
  */
 import zlib from 'node:zlib';
+import { expect } from 'chai';
 import type { CellValue } from 'exceljs';
 import ExcelJS from '../../server/domain/imports/exceljs.ts';
 import { generatedRow, seedIndicators, surveyHeaders } from '../../scripts/lib/survey-workbook.ts';
@@ -54,6 +55,20 @@ export async function uploadWorkbook(client: ApiClient, data: Buffer | Uint8Arra
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(data)]), name);
   return client.post('/api/imports', form);
+}
+
+/** Uploads a workbook (asserting 202) and waits until it is validated or failed. */
+export async function importFile(client: ApiClient, data: Buffer | Uint8Array, name?: string): Promise<any> {
+  const res = await uploadWorkbook(client, data, name);
+  expect(res.status, JSON.stringify(res.body)).to.equal(202);
+  return waitForImport(client, res.body.id);
+}
+
+/** Asks for an import's commit (asserting 202) and waits until it is committed or failed. */
+export async function commitAndWait(client: ApiClient, id: string, body: unknown = {}): Promise<any> {
+  const res = await client.post(`/api/imports/${id}/commit`, body);
+  expect(res.status, JSON.stringify(res.body)).to.equal(202);
+  return waitForImport(client, id);
 }
 
 /** Polls an import until it leaves the running states. */
