@@ -58,9 +58,10 @@ export async function recordAudit(exec: Executor, who: Who, event: AuditEvent): 
  */
 export async function recordAuditMany(exec: Executor, who: Who, events: AuditEvent[], batchSize = 5000): Promise<void> {
   for (let i = 0; i < events.length; i += batchSize) {
-    const rows = events.slice(i, i + batchSize).map((e) => row(who, e));
-    const first = rows[0]!;
-    const doc = JSON.stringify(rows.map((r) => ({ a: r.action, e: r.entity, i: r.entityId, w: r.wardCode, b: r.before ?? undefined, f: r.after ?? undefined, m: r.meta ?? undefined })));
+    const batch = events.slice(i, i + batchSize);
+    // The actor and request are the same for every event of the call: read once from the first row.
+    const first = row(who, batch[0]!);
+    const doc = JSON.stringify(batch.map((e) => ({ a: e.action, e: e.entity, i: e.entityId ?? null, w: e.wardCode ?? null, b: e.before ?? undefined, f: e.after ?? undefined, m: e.meta ?? undefined })));
     await exec.execute(sql`insert into ${auditEvents} (actor_id, actor_username, action, entity, entity_id, ward_code, before, after, meta, request_id)
       select ${first.actorId}::uuid, ${first.actorUsername}, x.a, x.e, x.i, x.w, x.b, x.f, x.m, ${first.requestId}
       from jsonb_to_recordset(${doc}::jsonb) as x(a text, e text, i text, w text, b jsonb, f jsonb, m jsonb)`);

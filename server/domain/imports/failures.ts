@@ -2,7 +2,7 @@
  * Why a whole file is refused (the import ends `failed` with one of these). Each has a stable code and a vi/en
  * message; row-level problems are ImportError rows instead.
  */
-import type { Message } from '../../errors.ts';
+import type { AppError, Message } from '../../errors.ts';
 
 export interface ImportFailure {
   code: string;
@@ -15,6 +15,9 @@ export class ImportFailureError extends Error {
     this.name = 'ImportFailureError';
   }
 }
+
+/** An AppError raised while validating or committing, kept as the import's failure with its own code and message. */
+export const failureOf = (err: AppError): ImportFailure => ({ code: err.code, message: err.messages });
 
 const f = (code: string, vi: string, en: string): ImportFailure => ({ code, message: { vi, en } });
 

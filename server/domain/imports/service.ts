@@ -15,7 +15,7 @@ import { cleanText } from '../text.ts';
 import { applyRowsWith, type RowSource } from './apply.ts';
 import { refreshStatistics } from '../../db/maintenance.ts';
 import { deleteChunks, hasChunks, ndjsonValues, readChunks, writeChunks } from './chunks-repository.ts';
-import { failures, ImportFailureError } from './failures.ts';
+import { failureOf, failures, ImportFailureError } from './failures.ts';
 import { jobsOf, NotOurJob } from './jobs.ts';
 import * as repo from './repository.ts';
 import { RUNNING_STATUSES, type ImportRow, type ImportStatus, type ImportSummary } from './types.ts';
@@ -172,7 +172,7 @@ async function runCommit(ctx: Ctx, id: string, validated: ImportSummary, instanc
     if (err instanceof NotOurJob) return;
     if (err instanceof ImportFailureError) return void (await jobs.fail(id, 'committing', err.failure).catch(() => {}));
     // A refusal with its own code (a ward-round approved since validation: ROUND_APPROVED) is told as such.
-    if (err instanceof AppError && err.status < 500) return void (await jobs.fail(id, 'committing', { code: err.code, message: err.messages }).catch(() => {}));
+    if (err instanceof AppError && err.status < 500) return void (await jobs.fail(id, 'committing', failureOf(err)).catch(() => {}));
     ctx.logger.error({ importId: id, err: loggableError(err) }, 'import commit failed');
     await jobs.fail(id, 'committing', {
       code: 'COMMIT_FAILED',

@@ -14,7 +14,7 @@ import { wardInScope } from '../scope.ts';
 import { listWards } from '../units/repository.ts';
 import { applyRows, type RowSource } from './apply.ts';
 import { chunksToFile, writeChunks } from './chunks-repository.ts';
-import { failures } from './failures.ts';
+import { failures, failureOf } from './failures.ts';
 import { jobTmpDir, NdjsonWriter, readNdjson, readNdjsonBatches } from './files.ts';
 import { indicatorColumns } from './indicators.ts';
 import { jobsOf, NotOurJob } from './jobs.ts';
@@ -124,7 +124,7 @@ export async function validateImport(ctx: Ctx, record: repo.ImportRecord, instan
   } catch (err) {
     if (err instanceof NotOurJob) return void ctx.logger.info({ importId: id }, 'import no longer ours (discarded or taken over)');
     ctx.logger.error({ importId: id, err: loggableError(err) }, 'import validation failed');
-    await jobs.fail(id, 'parsing', err instanceof AppError ? { code: err.code, message: err.messages } : failures.parserCrashed()).catch(() => {});
+    await jobs.fail(id, 'parsing', err instanceof AppError ? failureOf(err) : failures.parserCrashed()).catch(() => {});
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
