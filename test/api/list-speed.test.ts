@@ -70,6 +70,26 @@ describe('household list and report at speed (issue 14)', function () {
     expect(seen.size, 'the fixture covers several categories').to.be.greaterThan(2);
   });
 
+
+  it('a category page walks the list index in page order (migration 0010), not the whole ward', async () => {
+    // Sorting and sequential scans off: the planner must still choose between walking the ward's whole index in order
+    // and walking the partial list index in order; with (ward, household code) leading the list index, the latter.
+    for (const [standard, mask] of [['city', 'city_poor_mask'], ['national', 'national_near_poor_mask']] as const) {
+      const plan = await inTransaction(t.registry.deps.db, async (tx) => {
+        await tx.execute(sql`set local enable_sort = off`);
+        await tx.execute(sql`set local enable_seqscan = off`);
+        await tx.execute(sql`set local enable_bitmapscan = off`);
+        const rows = await queryRows<{ 'QUERY PLAN': string }>(
+          tx,
+          sql.raw(`explain select * from households where ward_code = '${WARD}' and status = 'active' and (${mask} & 4) <> 0 and ${mask} <> 0
+                   order by ward_code, household_code limit 50`),
+        );
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      expect(plan, standard).to.include(`households_${standard}_lists_idx`);
+      expect(plan, standard).not.to.match(/\bSort\b/);
+    }
+  });
   it('a list row is slim: no ID number, members only on a search page (to say which member matched)', async () => {
     const plain = await ward.get('/api/households?pageSize=5');
     expect(plain.status).to.equal(200);

@@ -1,0 +1,4 @@
+DROP INDEX "households_city_lists_idx";--> statement-breakpoint
+DROP INDEX "households_national_lists_idx";--> statement-breakpoint
+CREATE INDEX "households_city_lists_idx" ON "households" USING btree ("ward_code","household_code","city_poor_mask","city_near_poor_mask","assessed_mask","archived_round","ethnic_group") WHERE city_poor_mask <> 0 or city_near_poor_mask <> 0;--> statement-breakpoint
+CREATE INDEX "households_national_lists_idx" ON "households" USING btree ("ward_code","household_code","national_poor_mask","national_near_poor_mask","assessed_mask","archived_round","ethnic_group") WHERE national_poor_mask <> 0 or national_near_poor_mask <> 0;
