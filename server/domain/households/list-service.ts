@@ -51,7 +51,8 @@ export async function listHouseholds(ctx: Ctx, input: ListInput): Promise<ListPa
   // The replica when there is one (issue 16): rows, version and count from the same database, so a cached total
   // always matches the data it was counted on.
   const read = ctx.readDb ?? ctx.db;
-  const pageOf = (matches?: number) => repo.pageHouseholds(read, where, start, pageSize, filters.round, roundMin, headPosition, matches);
+  const ward = wards?.length === 1 ? wards[0] : undefined;
+  const pageOf = (matches?: number) => repo.pageHouseholds(read, { where, start, limit: pageSize, round: filters.round, roundMin, headPosition, matches, ward });
   // A plain page is read beside the version; a search page after its (cached) total, since how many match decides
   // how its rows are read.
   const [version, plainRows] = await Promise.all([readDataVersion(read, wards), headPosition ? null : pageOf()]);
