@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Pool } from 'pg';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -114,8 +115,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const pglite = await PGlite.create(dir === 'memory' ? undefined : dir, {
       parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: keep },
       loadDataDir: opts.loadDataDir,
-      // Trigram search on households.search_text (migration 0003); a server has it in its contrib package.
-      extensions: { pg_trgm },
+      // Trigram search on households.search_text, keyed by ward (migrations 0003, 0011); a server has both in its
+      // contrib package.
+      extensions: { pg_trgm, btree_gin },
       // A start parameter, not `postgresqlconf` (which rewrites the folder's postgresql.conf with only that line).
       startParams: opts.pgliteSharedBuffersMb ? [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.pgliteSharedBuffersMb}MB`] : undefined,
     });

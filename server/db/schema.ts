@@ -218,8 +218,8 @@ export const households = pgTable(
     index('households_national_lists_idx')
       .on(t.wardCode, t.householdCode, t.nationalPoorMask, t.nationalNearPoorMask, t.assessedMask, t.archivedRound, t.ethnicGroup)
       .where(sql`national_poor_mask <> 0 or national_near_poor_mask <> 0`),
-    // households_search_trgm_idx (GIN, pg_trgm, on search_text) is created by hand in migration 0003: drizzle-kit
-    // would write it before the `create extension` it needs.
+    // households_ward_search_trgm_idx (GIN on ward_code, search_text gin_trgm_ops; pg_trgm and btree_gin) is created by
+    // hand in migration 0011: drizzle-kit would write it before the `create extension` it needs.
     check('households_area_check', sql`${t.area} in ('urban','rural')`),
     check('households_status_check', sql`${t.status} in ('active','archived')`),
   ],

@@ -20,7 +20,7 @@ import { sweepImportFiles } from './files.ts';
 import * as repo from './repository.ts';
 import type { ImportStatus } from './types.ts';
 import { inTransaction } from '../../db/tx.ts';
-import { compactImportChunks } from '../../db/maintenance.ts';
+import { cleanSearchPendingList, compactImportChunks } from '../../db/maintenance.ts';
 import { loggableError } from '../../errors.ts';
 
 export interface JobDeps {
@@ -87,6 +87,8 @@ export class ImportJobs {
     const beat = this.deps.config.importHeartbeatSeconds * 1000;
     this.timers.push(setInterval(() => void this.tick(), beat).unref());
     this.timers.push(setInterval(() => void this.sweep(), 3600_000).unref());
+    // PGlite has no autovacuum: hourly, the search index's pending entries (the hour's saves) go into the index proper.
+    if (this.deps.engine === 'pglite') this.timers.push(setInterval(() => void this.cleanSearchIndex(), 3600_000).unref());
     this.kick();
   }
 
@@ -198,6 +200,15 @@ export class ImportJobs {
         void this.compactSoon();
       }
       this.deps.logger.warn({ importId: job.id, was: job.status, outcome: requeued ? 'requeued' : 'interrupted' }, 'took over an import whose instance stopped');
+    }
+  }
+
+  /** db/maintenance.ts cleanSearchPendingList; failures are logged, never thrown (public for tests). */
+  async cleanSearchIndex(): Promise<void> {
+    try {
+      if (!this.stopped) await cleanSearchPendingList(this.deps.db);
+    } catch (err) {
+      if (!this.stopped) this.deps.logger.warn({ err: loggableError(err) }, 'search index maintenance failed');
     }
   }
 
