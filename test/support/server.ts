@@ -92,8 +92,22 @@ export async function freshPostgresDatabase(baseUrl: string): Promise<{ url: str
     drop: async () => {
       const c = new pg.Client({ connectionString: baseUrl });
       await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await c.query(`drop database if exists ${name} with (force)`);
+            break;
+          } catch (err) {
+            // An autovacuum worker in the database (after a test's bulk writes) has no role a non-superuser may signal:
+            // PostgreSQL 15 refuses WITH (FORCE) with 42501 "must be a member of the role whose process is being
+            // terminated". The worker ends in a moment; try again.
+            if ((err as { code?: string }).code !== '42501' || attempt >= 40) throw err;
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+      } finally {
+        await c.end();
+      }
     },
   };
 }
