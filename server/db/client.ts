@@ -6,7 +6,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Pool } from 'pg';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
 import * as schema from './schema.ts';
 import { acquireFolderLock, type FolderLock } from './lock.ts';
 
@@ -122,6 +122,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       startParams: opts.pgliteSharedBuffersMb ? [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.pgliteSharedBuffersMb}MB`] : undefined,
     });
     const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;
+    embedded.add(db);
     let closed = false;
     return {
       db,
@@ -178,4 +179,38 @@ async function openPool(pg: typeof import('pg').default, url: string, max = 10, 
 export async function queryRows<T>(db: Executor, query: import('drizzle-orm').SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/** PGlite databases (not their transactions): where queryRowsPacked packs rows. */
+const embedded = new WeakSet<object>();
+
+/** A setting object, so tests can read the same page both ways. */
+export const PACKED_ROWS = { enabled: true };
+
+/**
+ * Rows of a raw query, packed into one JSON text on PGlite: its protocol parser decodes every field of every row on
+ * its own (a buffer copy and a text decode each, about 1 µs a field), while one `json_agg` text is decoded once and
+ * parsed by JSON.parse. Measured on a 50-row list page of 19 columns: 1.19 → 0.54 ms (with members 1.57 → 0.84 ms).
+ * On a server the aggregation moves that work into the database process and is no cheaper in all (issue 14 notes),
+ * so there, and inside a transaction, it is queryRows. `fields` are the query's column names, in the order each row
+ * object gets them; `order` ([column, 'asc' | 'desc']) is the query's own ORDER BY, which the aggregate repeats
+ * because an aggregate over a sorted subquery is not bound to keep its order. Values arrive as JSON: numbers, text,
+ * JSON documents as they are; timestamps as ISO text (the caller converts them as it does a server's text).
+ */
+/** Whether queryRowsPacked packs the rows of this executor. */
+export function packsRows(db: Executor): boolean {
+  return PACKED_ROWS.enabled && embedded.has(db);
+}
+
+export async function queryRowsPacked<T>(db: Executor, query: import('drizzle-orm').SQL, fields: readonly string[], order: readonly (readonly [string, 'asc' | 'desc'])[]): Promise<T[]> {
+  if (!packsRows(db)) return queryRows<T>(db, query);
+  const quote = (f: string) => `q."${f.replace(/"/g, '""')}"`;
+  const packed = sql.raw(`coalesce(json_agg(json_build_array(${fields.map(quote).join(', ')}) order by ${order.map(([f, d]) => `${quote(f)} ${d}`).join(', ')}), '[]')::text`);
+  const [row] = await queryRows<{ rows: string }>(db, sql`select ${packed} as "rows" from (${query}) q`);
+  const arrays = JSON.parse(row!.rows) as unknown[][];
+  return arrays.map((values) => {
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < fields.length; i++) o[fields[i]!] = values[i];
+    return o as T;
+  });
 }

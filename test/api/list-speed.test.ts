@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import type { ApiClient } from '../support/http.ts';
 import { createHousehold, income, putAssessment } from '../support/households.ts';
-import { queryRows } from '../../server/db/client.ts';
+import { PACKED_ROWS, packsRows, queryRows } from '../../server/db/client.ts';
 import { inTransaction } from '../../server/db/tx.ts';
 import { bumpDataVersion } from '../../server/domain/data-version.ts';
 import { jobsOf } from '../../server/domain/imports/jobs.ts';
@@ -137,6 +137,42 @@ describe('household list and report at speed (issue 14)', function () {
     await createHousehold(ward, { headName: 'Đỗ Văn Pending', householdCode: 'LS-PEND-2' });
     if (t.registry.deps.engine === 'pglite') expect(await pending(), 'without it').to.be.greaterThan(0);
     expect((await ward.get('/api/households?q=do van pending&page=1&pageSize=50')).body.meta.total).to.equal(2);
+  });
+
+  it('pages read packed into one JSON text (PGlite) equal pages read row by row: order, types, members, ranks, cursors', async () => {
+    expect(packsRows(t.registry.deps.db)).to.equal(t.registry.deps.engine === 'pglite');
+    const read = async (path: string) => {
+      const packed = (await district.get(path)).body;
+      PACKED_ROWS.enabled = false;
+      try {
+        return { packed, plain: (await district.get(path)).body };
+      } finally {
+        PACKED_ROWS.enabled = true;
+      }
+    };
+    const base = `/api/households?ward=${WARD}&pageSize=7`;
+    const first = await read(`${base}&page=1`);
+    expect(first.packed.data).to.have.length(7);
+    const paths = [
+      `${base}&page=1`,
+      `${base}&page=2&cursor=${encodeURIComponent(first.packed.meta.nextCursor)}`,
+      `${base}&page=3`,
+      `${base}&round=2017&standard=city&page=1`,
+      `${base}&round=2017&standard=national&category=poor&page=1`,
+      `${base}&q=${encodeURIComponent('nguyen van')}&page=1`,
+      `${base}&q=${encodeURIComponent('thi')}&page=2`,
+    ];
+    for (const path of paths) {
+      const { packed, plain } = await read(path);
+      expect(packed, path).to.deep.equal(plain);
+    }
+    const page2 = await read(`${base}&page=2&cursor=${encodeURIComponent(first.packed.meta.nextCursor)}`);
+    const back = await read(`${base}&page=1&cursor=${encodeURIComponent(page2.packed.meta.prevCursor)}`);
+    expect(back.packed).to.deep.equal(back.plain);
+    expect(back.packed.data.map((h: { id: string }) => h.id)).to.deep.equal(first.packed.data.map((h: { id: string }) => h.id));
+    const search = await read(`${base}&q=${encodeURIComponent('nguyen van')}&page=1`);
+    expect(search.packed.data[0].members, 'a search row carries its members').to.be.an('array').that.is.not.empty;
+    expect(typeof search.packed.data[0].updatedAt).to.equal('string');
   });
 
   it('a list row is slim: no ID number, members only on a search page (to say which member matched)', async () => {

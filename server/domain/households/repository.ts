@@ -2,7 +2,7 @@
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Actor } from '../../context.ts';
-import { queryRows, type Executor } from '../../db/client.ts';
+import { queryRows, queryRowsPacked, type Executor } from '../../db/client.ts';
 import { households } from '../../db/schema.ts';
 import type { Category, Standard } from '../criteria/types.ts';
 import { wardScopeCondition } from '../scope.ts';
@@ -86,6 +86,8 @@ const selectList = (columns: Record<string, { name: string }>) =>
   sql.raw(Object.entries(columns).map(([field, column]) => `"households"."${column.name}" as "${field}"`).join(', '));
 const LIST_SELECT = selectList(LIST_COLUMNS);
 const LIST_SELECT_WITH_MEMBERS = selectList({ ...LIST_COLUMNS, members: households.members });
+const LIST_FIELDS = Object.keys(LIST_COLUMNS);
+const LIST_FIELDS_WITH_MEMBERS = [...LIST_FIELDS, 'members'];
 /** The household fields a list row carries (the presenter's summary and the round masks). */
 export type HouseholdListFields = Omit<HouseholdRow, 'searchText' | 'members' | 'headIdNumber' | 'createdAt' | 'createdBy' | 'updatedBy'>;
 
@@ -160,15 +162,20 @@ async function selectRows(exec: Executor, where: SQL | undefined, r: RowsRead): 
   // Raw SQL with the list's columns named as the row's fields: through the query builder, building the selection
   // and mapping 50 rows × 20 fields one by one took about a third of the API process's CPU per page (profile under
   // load, issue 14). The drivers return numbers and JSON in their types; the one timestamp is converted below.
-  const rows = await queryRows<RawListRow & { searchRank?: number }>(
+  const withMembers = Boolean(r.withMembers || rank);
+  const dir = backwards ? 'desc' : 'asc';
+  const rows = await queryRowsPacked<RawListRow & { searchRank?: number }>(
     exec,
-    sql`select ${r.withMembers || rank ? LIST_SELECT_WITH_MEMBERS : LIST_SELECT}${rank ? sql`, ${rank} as "searchRank"` : sql``} from ${households}
+    sql`select ${withMembers ? LIST_SELECT_WITH_MEMBERS : LIST_SELECT}${rank ? sql`, ${rank} as "searchRank"` : sql``} from ${households}
         ${conditions ? sql`where ${conditions}` : sql``}
         order by ${order}${households.wardCode} ${direction}, ${households.householdCode} ${direction}
         limit ${r.limit} offset ${r.offset ?? 0}`,
+    [...(withMembers ? LIST_FIELDS_WITH_MEMBERS : LIST_FIELDS), ...(rank ? ['searchRank'] : [])],
+    [...(rank ? [['searchRank', dir] as const] : []), ['wardCode', dir], ['householdCode', dir]],
   );
   for (const row of rows) {
-    // Drizzle's drivers hand timestamps of raw queries back as text (it maps them itself in the builder).
+    // Drizzle's drivers hand timestamps of raw queries back as text (it maps them itself in the builder), and packed
+    // rows (queryRowsPacked) as JSON text.
     if (!(row.updatedAt instanceof Date)) row.updatedAt = new Date(row.updatedAt as unknown as string);
     if (rank) row.searchRank = Number(row.searchRank) === 0 ? 0 : 1;
   }
