@@ -187,6 +187,11 @@ const embedded = new WeakSet<object>();
 /** A setting object, so tests can read the same page both ways. */
 export const PACKED_ROWS = { enabled: true };
 
+/** Whether queryRowsPacked packs the rows of this executor. */
+export function packsRows(db: Executor): boolean {
+  return PACKED_ROWS.enabled && embedded.has(db);
+}
+
 /**
  * Rows of a raw query, packed into one JSON text on PGlite: its protocol parser decodes every field of every row on
  * its own (a buffer copy and a text decode each, about 1 µs a field), while one `json_agg` text is decoded once and
@@ -197,11 +202,6 @@ export const PACKED_ROWS = { enabled: true };
  * because an aggregate over a sorted subquery is not bound to keep its order. Values arrive as JSON: numbers, text,
  * JSON documents as they are; timestamps as ISO text (the caller converts them as it does a server's text).
  */
-/** Whether queryRowsPacked packs the rows of this executor. */
-export function packsRows(db: Executor): boolean {
-  return PACKED_ROWS.enabled && embedded.has(db);
-}
-
 export async function queryRowsPacked<T>(db: Executor, query: import('drizzle-orm').SQL, fields: readonly string[], order: readonly (readonly [string, 'asc' | 'desc'])[]): Promise<T[]> {
   if (!packsRows(db)) return queryRows<T>(db, query);
   const quote = (f: string) => `q."${f.replace(/"/g, '""')}"`;

@@ -84,10 +84,11 @@ const {
 /** The same columns as a raw select list, each named as its field ("ward_code" as "wardCode"). */
 const selectList = (columns: Record<string, { name: string }>) =>
   sql.raw(Object.entries(columns).map(([field, column]) => `"households"."${column.name}" as "${field}"`).join(', '));
+const LIST_COLUMNS_WITH_MEMBERS = { ...LIST_COLUMNS, members: households.members };
 const LIST_SELECT = selectList(LIST_COLUMNS);
-const LIST_SELECT_WITH_MEMBERS = selectList({ ...LIST_COLUMNS, members: households.members });
+const LIST_SELECT_WITH_MEMBERS = selectList(LIST_COLUMNS_WITH_MEMBERS);
 const LIST_FIELDS = Object.keys(LIST_COLUMNS);
-const LIST_FIELDS_WITH_MEMBERS = [...LIST_FIELDS, 'members'];
+const LIST_FIELDS_WITH_MEMBERS = Object.keys(LIST_COLUMNS_WITH_MEMBERS);
 /** The household fields a list row carries (the presenter's summary and the round masks). */
 export type HouseholdListFields = Omit<HouseholdRow, 'searchText' | 'members' | 'headIdNumber' | 'createdAt' | 'createdBy' | 'updatedBy'>;
 
@@ -157,13 +158,13 @@ async function selectRows(exec: Executor, where: SQL | undefined, r: RowsRead): 
   if (r.limit <= 0) return [];
   const { key, backwards = false, rank } = r;
   const conditions = and(where, key ? keyCondition(r, key) : undefined);
-  const direction = sql.raw(backwards ? 'desc' : 'asc');
+  const dir = backwards ? 'desc' : 'asc';
+  const direction = sql.raw(dir);
   const order = rank ? sql`${rank} ${direction}, ` : sql``;
   // Raw SQL with the list's columns named as the row's fields: through the query builder, building the selection
   // and mapping 50 rows × 20 fields one by one took about a third of the API process's CPU per page (profile under
   // load, issue 14). The drivers return numbers and JSON in their types; the one timestamp is converted below.
   const withMembers = Boolean(r.withMembers || rank);
-  const dir = backwards ? 'desc' : 'asc';
   const rows = await queryRowsPacked<RawListRow & { searchRank?: number }>(
     exec,
     sql`select ${withMembers ? LIST_SELECT_WITH_MEMBERS : LIST_SELECT}${rank ? sql`, ${rank} as "searchRank"` : sql``} from ${households}
