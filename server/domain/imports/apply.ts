@@ -4,20 +4,27 @@
  * batches (bulk-repository.ts) and audited in the same transaction; the list masks of every touched household are
  * recomputed (listMasks). `mode: 'dry'` runs the same comparison without writing (the import's dry-run summary).
  * Independent of files: the import passes a source reading its NDJSON, the demo generator an array built in memory.
+ *
+ * Households with one row in the file (one round per file: the usual survey) are finished in the batch of that row —
+ * household, assessment, masks — so the source is read once; a new one is inserted with its masks already set.
+ * Households with several rows (several rounds) get their assessments in a second read, once every household row
+ * has been written, and their masks after that (issue 14: the commit read and classified every row twice).
  */
 import type { Ctx } from '../../context.ts';
 import type { Executor, Tx } from '../../db/client.ts';
 import { inTransaction } from '../../db/tx.ts';
 import { recordAuditMany, type AuditEvent } from '../audit/repository.ts';
 import { bumpDataVersion } from '../data-version.ts';
-import { evaluateAssessment, listMasks } from '../assessments/rules.ts';
+import { listMasks } from '../assessments/rules.ts';
 import { loadCriteriaResolver } from '../criteria/service.ts';
 import { searchTextOf, type Member } from '../households/rules.ts';
 import * as bulk from './bulk-repository.ts';
 import { approvedKeys } from '../rounds/guard.ts';
-import { roundApproved } from '../rounds/rules.ts';
-import { emptyCategories, emptyCounts, householdKey, type CategoryCounts, type Counts, type ImportError, type ImportRow } from './types.ts';
+import { householdKey, type ImportError, type ImportRow } from './types.ts';
 import { registryIdWarnings } from './id-warnings.ts';
+import { applyAssessments, emptyResult, planAssessment, refreshMasks, stableJson, type ApplyResult, type Known, type Planned, type Run } from './apply-steps.ts';
+
+export { stableJson, type ApplyResult } from './apply-steps.ts';
 
 export type ApplyCtx = Pick<Ctx, 'db' | 'config' | 'actor' | 'requestId'>;
 
@@ -37,22 +44,7 @@ export interface ApplyOptions {
   onWarnings?: (warnings: ImportError[]) => Promise<void>;
 }
 
-export interface ApplyResult {
-  households: Counts;
-  assessments: Counts;
-  categories: CategoryCounts;
-  nationalCategories: CategoryCounts;
-}
-
 const DEFAULT_BATCH = 2000;
-
-/** Stable JSON (sorted keys): jsonb hands keys back in its own order, so plain JSON.stringify would see changes. */
-export function stableJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
-}
 
 /** An in-memory array as a source, marking each household's last row as `final`. */
 export function arraySource(rows: ImportRow[], batchSize = DEFAULT_BATCH): RowSource {
@@ -74,24 +66,7 @@ export async function applyRows(ctx: ApplyCtx, rows: ImportRow[] | RowSource, op
   return inTransaction(ctx.db, (tx) => applyRowsWith(tx, ctx, source, opts));
 }
 
-/**
- * An assessment is unchanged when its survey inputs, categories and the set versions that classified it are: the
- * full results (reasons) follow from those, so they are not read back (the slowest part of a re-import otherwise).
- */
-const COMPARED = ['incomeAmount', 'incomePer', 'deprivations', 'facts', 'surveyor', 'surveyedAt', 'members', 'area', 'cityCategory', 'nationalCategory', 'citySet', 'nationalSet'] as const;
-
-function comparable(a: bulk.AssessmentWrite): Pick<bulk.StoredAssessment, (typeof COMPARED)[number]> {
-  const results = a.results as { city: { setId: string; version: number }; national: { setId: string; version: number } };
-  return { ...a, citySet: `${results.city.setId}@${results.city.version}`, nationalSet: `${results.national.setId}@${results.national.version}` };
-}
-
-interface Known {
-  id: string | null;
-  area: 'urban' | 'rural';
-  members: Member[];
-}
-
-const householdFields = (r: ImportRow, members: Member[]) => ({
+const householdFields = (r: ImportRow, members: Member[]): bulk.HouseholdWrite => ({
   wardCode: r.wardCode,
   householdCode: r.householdCode,
   headName: r.headName,
@@ -103,126 +78,115 @@ const householdFields = (r: ImportRow, members: Member[]) => ({
   ethnicGroup: r.ethnicGroup ?? null,
 });
 
+/** Per call: households with several rows in the file, and (dry run) how those would stand after pass 1. */
+interface Pass1State {
+  multi: Set<string>;
+  pending: Map<string, Known>;
+  wards: Set<string>;
+}
+
+/**
+ * One batch of pass 1: the households of the batch's final rows, then the assessments of those that have only this
+ * row. Returns the existing households whose assessments changed (their masks need the stored rounds too).
+ */
+async function applyHouseholdBatch(run: Run, finals: ImportRow[], st: Pass1State): Promise<string[]> {
+  const { exec, out, meta } = run;
+  const existing = new Map((await bulk.findHouseholdsByKeys(exec, finals)).map((h) => [householdKey(h), h]));
+  const inserts: bulk.HouseholdWrite[] = [];
+  const updates: (bulk.HouseholdWrite & { id: string })[] = [];
+  const events: AuditEvent[] = [];
+  const fresh = new Map<string, Planned>();
+  const planned: Planned[] = [];
+  for (const r of finals) {
+    st.wards.add(r.wardCode);
+    const key = householdKey(r);
+    const single = !st.multi.has(key);
+    const ex = existing.get(key);
+    const members = r.members ?? ex?.members ?? [];
+    const next = householdFields(r, members);
+    if (!ex) {
+      out.households.new++;
+      inserts.push(next);
+      if (single) {
+        // Its only assessment is this row: the masks are known before the insert (no update of the new row after).
+        const p = planAssessment(run, r, { id: null, area: r.area, members }, true);
+        next.masks = listMasks([p.next], run.ctx.config.roundMin);
+        fresh.set(key, p);
+      } else if (!run.write) st.pending.set(key, { id: null, area: r.area, members });
+      continue;
+    }
+    // Classified with the household as it stands after this import (its area and members from this row).
+    if (single) planned.push(planAssessment(run, r, { id: ex.id, area: r.area, members }, false));
+    const changed: string[] = (['headName', 'headIdNumber', 'address', 'area'] as const).filter((k) => ex[k] !== next[k]);
+    if (next.ethnicGroup !== null && next.ethnicGroup !== ex.ethnicGroup) changed.push('ethnicGroup');
+    if (stableJson(ex.members) !== stableJson(members)) changed.push('members');
+    if (changed.length === 0) {
+      out.households.unchanged++;
+      continue;
+    }
+    out.households.updated++;
+    updates.push({ ...next, id: ex.id });
+    if (!run.write && !single) st.pending.set(key, { id: ex.id, area: r.area, members });
+    const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, o[k]]));
+    events.push({ action: 'update', entity: 'household', entityId: ex.id, wardCode: r.wardCode, before: pick(ex as never), after: pick(next as never), meta });
+  }
+  if (run.write) {
+    for (const c of await bulk.insertHouseholds(exec, inserts, run.ctx.actor.username)) {
+      events.push({ action: 'create', entity: 'household', entityId: c.id, wardCode: c.wardCode, after: { householdCode: c.householdCode }, meta });
+      const p = fresh.get(householdKey(c));
+      if (p) p.next.householdId = c.id;
+    }
+    await bulk.updateHouseholds(exec, updates, run.ctx.actor.username);
+    await recordAuditMany(exec, run.ctx, events);
+  }
+  return applyAssessments(run, [...planned, ...fresh.values()]);
+}
+
 /** Runs the comparison (and the writes unless dry) on `exec` — a transaction when writing. */
 export async function applyRowsWith(exec: Executor | Tx, ctx: ApplyCtx, source: RowSource, opts: ApplyOptions): Promise<ApplyResult> {
   const write = opts.mode !== 'dry';
-  const by = ctx.actor.username;
   const importId = opts.importId ?? null;
-  const meta = importId ? { importId } : undefined;
-  const out: ApplyResult = { households: emptyCounts(), assessments: emptyCounts(), categories: emptyCategories(), nationalCategories: emptyCategories() };
-  const resolver = await loadCriteriaResolver(exec, ctx.config);
-  // Dry runs write nothing, so households that would be created or changed are remembered for the second pass.
-  const pending = new Map<string, Known>();
+  const run: Run = {
+    exec, ctx, write, importId,
+    meta: importId ? { importId } : undefined,
+    source: opts.source ?? 'import',
+    resolver: await loadCriteriaResolver(exec, ctx.config),
+    // Rows of approved ward lists were refused at validation; one approved since then fails the whole commit.
+    frozen: write ? await approvedKeys(exec) : new Set<string>(),
+    out: emptyResult(),
+  };
+  const st: Pass1State = { multi: new Set(), pending: new Map(), wards: new Set() };
   const touched = new Set<string>();
-  const wards = new Set<string>();
+  let done = 0;
 
-  // Pass 1 — households: only each household's final row carries its fields.
+  // Pass 1 — households (only each household's final row carries its fields), and whole households of one row.
   for await (const batch of source.batches()) {
+    // A household's rows before its final one mark it as having several (they come first, so it is known in time).
+    for (const r of batch) if (!r.final) st.multi.add(householdKey(r));
     const finals = batch.filter((r) => r.final);
     if (!write && opts.onWarnings) await opts.onWarnings(await registryIdWarnings(exec, ctx.actor, finals));
-    const existing = new Map((await bulk.findHouseholdsByKeys(exec, finals)).map((h) => [householdKey(h), h]));
-    const inserts: bulk.HouseholdWrite[] = [];
-    const updates: (bulk.HouseholdWrite & { id: string })[] = [];
-    const events: AuditEvent[] = [];
-    for (const r of finals) {
-      wards.add(r.wardCode);
-      const ex = existing.get(householdKey(r));
-      const members = r.members ?? ex?.members ?? [];
-      const next = householdFields(r, members);
-      if (!ex) {
-        out.households.new++;
-        inserts.push(next);
-        if (!write) pending.set(householdKey(r), { id: null, area: r.area, members });
-        continue;
-      }
-      const changed: string[] = (['headName', 'headIdNumber', 'address', 'area'] as const).filter((k) => ex[k] !== next[k]);
-      if (next.ethnicGroup !== null && next.ethnicGroup !== ex.ethnicGroup) changed.push('ethnicGroup');
-      if (stableJson(ex.members) !== stableJson(members)) changed.push('members' as never);
-      if (changed.length === 0) {
-        out.households.unchanged++;
-        continue;
-      }
-      out.households.updated++;
-      updates.push({ ...next, id: ex.id });
-      if (!write) pending.set(householdKey(r), { id: ex.id, area: r.area, members });
-      const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, o[k]]));
-      events.push({ action: 'update', entity: 'household', entityId: ex.id, wardCode: r.wardCode, before: pick(ex as never), after: pick(next), meta });
-    }
-    if (!write) continue;
-    const created = await bulk.insertHouseholds(exec, inserts, by);
-    for (const c of created) {
-      events.push({ action: 'create', entity: 'household', entityId: c.id, wardCode: c.wardCode, after: { householdCode: c.householdCode }, meta });
-    }
-    await bulk.updateHouseholds(exec, updates, by);
-    await recordAuditMany(exec, ctx, events);
-  }
-
-  // Pass 2 — assessments, classified with the household as it now stands. Rows of approved ward lists were refused
-  // at validation; one approved since then fails the whole commit (nothing half-written).
-  const frozen = write ? await approvedKeys(exec) : new Set<string>();
-  let done = 0;
-  for await (const batch of source.batches()) {
-    const keys = [...new Map(batch.map((r) => [householdKey(r), r])).values()];
-    const found = new Map((await bulk.findHouseholdsByKeys(exec, keys)).map((h) => [householdKey(h), h]));
-    const planned = batch.map((r) => {
-      if (frozen.has(`${r.wardCode}/${r.round}`)) throw roundApproved(r.wardCode, r.round);
-      const key = householdKey(r);
-      const h: Known = pending.get(key) ?? (found.get(key) as Known);
-      const ev = evaluateAssessment(resolver(r.round), { area: h.area, members: h.members }, { ...r, facts: r.facts });
-      out.categories[ev.cityCategory]++;
-      out.nationalCategories[ev.nationalCategory]++;
-      const next: bulk.AssessmentWrite = {
-        householdId: h.id ?? '', round: r.round, incomeAmount: r.income.amount, incomePer: r.income.per, deprivations: ev.deprivations,
-        facts: ev.facts, surveyor: r.surveyor, surveyedAt: r.surveyedAt, members: h.members, area: h.area, results: ev.results, cityCategory: ev.cityCategory, nationalCategory: ev.nationalCategory,
-      };
-      return { r, next };
-    });
-    const existing = new Map(
-      (await bulk.findAssessments(exec, planned.filter((p) => p.next.householdId).map((p) => p.next))).map((a) => [`${a.householdId}|${a.round}`, a]),
-    );
-    const inserts: bulk.AssessmentWrite[] = [];
-    const updates: (bulk.AssessmentWrite & { id: string })[] = [];
-    const events: AuditEvent[] = [];
-    for (const { r, next } of planned) {
-      const ex = existing.get(`${next.householdId}|${next.round}`);
-      if (!ex) {
-        out.assessments.new++;
-        inserts.push(next);
-        continue;
-      }
-      const now = comparable(next);
-      const changed = COMPARED.filter((k) => stableJson(ex[k]) !== stableJson(now[k]));
-      if (changed.length === 0) {
-        out.assessments.unchanged++;
-        continue;
-      }
-      out.assessments.updated++;
-      updates.push({ ...next, id: ex.id });
-      const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, o[k]]));
-      events.push({ action: 'update', entity: 'assessment', entityId: ex.id, wardCode: r.wardCode, before: pick(ex as never), after: pick(now as never), meta });
-    }
-    done += batch.length;
+    for (const id of await applyHouseholdBatch(run, finals, st)) touched.add(id);
+    done += finals.filter((r) => !st.multi.has(householdKey(r))).length;
     opts.onProgress?.(done);
-    if (!write) continue;
-    const created = await bulk.insertAssessments(exec, inserts, opts.source ?? 'import', importId);
-    const wardOf = new Map(planned.map((p) => [p.next.householdId, p.r.wardCode]));
-    for (const c of created) {
-      events.push({ action: 'create', entity: 'assessment', entityId: c.id, wardCode: wardOf.get(c.householdId) ?? null, after: { householdId: c.householdId, round: c.round }, meta });
-    }
-    await bulk.updateAssessments(exec, updates, opts.source ?? 'import', importId);
-    await recordAuditMany(exec, ctx, events);
-    for (const p of [...inserts, ...updates]) touched.add(p.householdId);
   }
 
-  // Pass 3 — list masks of the touched households (docs/ARCHITECTURE.md "Domain storage notes").
-  const ids = [...touched];
-  for (let i = 0; i < ids.length; i += DEFAULT_BATCH) {
-    const slice = ids.slice(i, i + DEFAULT_BATCH);
-    const byHousehold = new Map<string, bulk.MaskRow[]>(slice.map((id) => [id, []]));
-    for (const row of await bulk.categoriesOf(exec, slice)) byHousehold.get(row.householdId)!.push(row);
-    await bulk.updateMasks(exec, [...byHousehold].map(([id, rows]) => ({ id, ...listMasks(rows, ctx.config.roundMin) })));
+  // Pass 2 — assessments of households with several rows, classified with the household as it now stands.
+  if (st.multi.size > 0) {
+    for await (const batch of source.batches()) {
+      const rows = batch.filter((r) => st.multi.has(householdKey(r)));
+      if (rows.length === 0) continue;
+      const keys = [...new Map(rows.map((r) => [householdKey(r), r])).values()];
+      const found = new Map((await bulk.findHouseholdsByKeys(exec, keys)).map((h) => [householdKey(h), h]));
+      const planned = rows.map((r) => planAssessment(run, r, st.pending.get(householdKey(r)) ?? (found.get(householdKey(r)) as Known), false));
+      for (const id of await applyAssessments(run, planned)) touched.add(id);
+      done += rows.length;
+      opts.onProgress?.(done);
+    }
   }
+
+  // Pass 3 — list masks of the households whose stored rounds take part (docs/ARCHITECTURE.md "Domain storage notes").
+  if (write) await refreshMasks(run, touched);
   // Reports and household counts of these wards are cached against the data version (server/domain/data-version.ts).
-  if (write) await bumpDataVersion(exec, [...wards]);
-  return out;
+  if (write) await bumpDataVersion(exec, [...st.wards]);
+  return run.out;
 }

@@ -52,18 +52,29 @@ export interface HouseholdWrite {
   searchText: string;
   /** Null keeps the stored group (Kinh for a new household). */
   ethnicGroup: string | null;
+  /** A new household's list masks when all its assessments are known at insert (else 0 until refreshed). */
+  masks?: ListMasks;
 }
 
 const householdDoc = (rows: HouseholdWrite[]) =>
-  doc(rows.map((r) => ({ id: r.id ?? null, w: r.wardCode, c: r.householdCode, n: r.headName, i: r.headIdNumber, a: r.address, ar: r.area, m: r.members, s: r.searchText, e: r.ethnicGroup })));
-const HOUSEHOLD_RECORD = sql.raw('x(id uuid, w text, c text, n text, i text, a text, ar text, m jsonb, s text, e text)');
+  doc(
+    rows.map((r) => {
+      const k = r.masks;
+      const masks = k ? { cp: k.cityPoorMask, cn: k.cityNearPoorMask, np: k.nationalPoorMask, nn: k.nationalNearPoorMask, am: k.assessedMask, ca: k.cityAverageMask, na: k.nationalAverageMask } : {};
+      return { id: r.id ?? null, w: r.wardCode, c: r.householdCode, n: r.headName, i: r.headIdNumber, a: r.address, ar: r.area, m: r.members, s: r.searchText, e: r.ethnicGroup, ...masks };
+    }),
+  );
+const HOUSEHOLD_RECORD = sql.raw('x(id uuid, w text, c text, n text, i text, a text, ar text, m jsonb, s text, e text, cp int, cn int, np int, nn int, am int, ca int, na int)');
 
 export async function insertHouseholds(exec: Executor, rows: HouseholdWrite[], by: string): Promise<{ id: string; wardCode: string; householdCode: string }[]> {
   if (rows.length === 0) return [];
   return queryRows(
     exec,
-    sql`insert into households (ward_code, household_code, head_name, head_id_number, address, area, members, search_text, ethnic_group, created_by, updated_by)
-        select w, c, n, i, a, ar, m, s, coalesce(e, 'kinh'), ${by}, ${by} from jsonb_to_recordset(${householdDoc(rows)}) as ${HOUSEHOLD_RECORD}
+    sql`insert into households (ward_code, household_code, head_name, head_id_number, address, area, members, search_text, ethnic_group, created_by, updated_by,
+                                city_poor_mask, city_near_poor_mask, national_poor_mask, national_near_poor_mask, assessed_mask, city_average_mask, national_average_mask)
+        select w, c, n, i, a, ar, m, s, coalesce(e, 'kinh'), ${by}, ${by},
+               coalesce(cp, 0), coalesce(cn, 0), coalesce(np, 0), coalesce(nn, 0), coalesce(am, 0), coalesce(ca, 0), coalesce(na, 0)
+        from jsonb_to_recordset(${householdDoc(rows)}) as ${HOUSEHOLD_RECORD}
         returning id, ward_code as "wardCode", household_code as "householdCode"`,
   );
 }
