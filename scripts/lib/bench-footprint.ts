@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './bench-server.ts';
+import { freePort, npmStartArgs } from './bench-server.ts';
 import { procMemory } from './bench-machine.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,7 +26,7 @@ export interface FootprintResult {
 }
 
 const COMMANDS = {
-  compiled: [path.join(ROOT, 'scripts/start.mjs')],
+  compiled: npmStartArgs(),
   tsx: ['--import', 'tsx', path.join(ROOT, 'server/main.ts')],
 };
 

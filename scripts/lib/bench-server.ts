@@ -3,6 +3,7 @@
  * memory can be read from /proc without the benchmark's own heap in it, plus a small JSON client with a bearer token.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,17 @@ import { childPids, procMemory } from './bench-machine.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BENCH_ADMIN_PASSWORD = 'bench-admin-password-1';
+
+/**
+ * The node arguments of `npm start` as package.json spells them (its heap cap included), so the benchmarks measure
+ * exactly the process `npm start` runs, without npm and a shell in between.
+ */
+export function npmStartArgs(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [node, ...args] = pkg.scripts.start.trim().split(/\s+/);
+  if (node !== 'node') throw new Error(`npm start is not a plain node command: ${pkg.scripts.start}`);
+  return args.map((a) => (a.startsWith('-') ? a : path.join(ROOT, a)));
+}
 
 export interface BenchServer {
   baseUrl: string;
@@ -38,7 +50,7 @@ export async function freePort(): Promise<number> {
 export async function startBenchServer(opts: { dataDir: string; databaseUrl?: string | null; env?: Record<string, string> }): Promise<BenchServer> {
   const port = await freePort();
   // `npm start`: the compiled server (built first when a source is newer).
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
+  const child: ChildProcess = spawn(process.execPath, npmStartArgs(), {
     cwd: ROOT,
     env: {
       ...process.env,
