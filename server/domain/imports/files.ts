@@ -56,8 +56,12 @@ export class NdjsonWriter {
     this.stream = fs.createWriteStream(file, { encoding: 'utf8', mode: 0o600 });
   }
   async write(value: unknown): Promise<void> {
+    await this.writeLine(JSON.stringify(value));
+  }
+  /** One line already in JSON. */
+  async writeLine(json: string): Promise<void> {
     this.count++;
-    if (!this.stream.write(JSON.stringify(value) + '\n')) await once(this.stream, 'drain');
+    if (!this.stream.write(json + '\n')) await once(this.stream, 'drain');
   }
   async close(): Promise<void> {
     this.stream.end();
@@ -65,11 +69,16 @@ export class NdjsonWriter {
   }
 }
 
-/** Reads JSON lines one at a time. */
-export async function* readNdjson<T>(file: string): AsyncGenerator<T> {
+/** Reads the non-empty lines of a file, unparsed. */
+export async function* readLines(file: string): AsyncGenerator<string> {
   if (!fs.existsSync(file)) return;
   const rl = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const line of rl) if (line) yield JSON.parse(line) as T;
+  for await (const line of rl) if (line) yield line;
+}
+
+/** Reads JSON lines one at a time. */
+export async function* readNdjson<T>(file: string): AsyncGenerator<T> {
+  for await (const line of readLines(file)) yield JSON.parse(line) as T;
 }
 
 /** Reads JSON lines in batches. */

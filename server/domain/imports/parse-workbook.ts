@@ -11,7 +11,7 @@ import {
   headerDictionary, indicatorKey, labelOf, matchHeader, pickHeaderRow, type HeaderMatch,
 } from './columns.ts';
 import { failures, ImportFailureError } from './failures.ts';
-import { NdjsonWriter, readNdjson } from './files.ts';
+import { NdjsonWriter, readLines } from './files.ts';
 import { householdErrors } from './household-errors.ts';
 import { msg, parseCells, validateHouseholdRow, validateMemberRow, type RowContext, type SheetRow } from './row-rules.ts';
 import { householdKey, type ImportError, type ImportRow } from './types.ts';
@@ -83,6 +83,8 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
   const sheetInfos: SheetInfo[] = [];
   const seenKeys = new Set<string>();
   const lastValidIndex = new Map<string, number>();
+  /** The household key of each row written to the temporary rows file, by line (the second pass parses few lines). */
+  const rowKeys: string[] = [];
   const householdsSeen = new Set<string>();
   const invalidHouseholds = new Set<string>();
   const members = new Map<string, { list: Member[]; invalid: boolean; rows: { sheet: string; row: number }[] }>();
@@ -146,7 +148,9 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
           invalidHouseholds.add(row ? householdKey(row) : householdKey({ wardCode: String(values.ward_code ?? ''), householdCode: String(values.household_code) }));
         }
         if (row && errs.length === 0) {
-          lastValidIndex.set(householdKey(row), rowsOut.count);
+          const key = householdKey(row);
+          lastValidIndex.set(key, rowsOut.count);
+          rowKeys.push(key);
           await rowsOut.write(row);
           result.valid++;
         } else result.invalid++;
@@ -211,22 +215,28 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
   }
 
   // Second pass: a household is written only when its rows and all its member rows are valid (issue 13 item 8);
-  // mark each household's last valid row and attach its members.
+  // mark each household's last valid row and attach its members. A row needing neither an error nor members only
+  // gets its `final` flag appended to its JSON text, unparsed (most rows: issue 14, the pass re-parsed every row).
   const out = new NdjsonWriter(job.rowsFile);
   let index = 0;
-  for await (const row of readNdjson<ImportRow>(tmpRows)) {
-    const key = householdKey(row);
+  for await (const line of readLines(tmpRows)) {
+    const key = rowKeys[index]!;
     const m = members.get(key);
-    const at = { sheet: row.sheet ?? 'Hộ', row: row.sheetRow ?? 0, column: null, col: null, value: row.householdCode };
-    if (m?.invalid || invalidHouseholds.has(key)) {
-      result.valid--;
-      result.invalid++;
-      await emitErrors([m?.invalid ? householdErrors.membersInvalid(at, m.rows) : householdErrors.otherRowInvalid(at)]);
-    } else {
-      const final = lastValidIndex.get(key) === index;
-      const declared = row.facts.membersCount;
-      if (final && m && declared !== undefined && declared !== m.list.length) await emitErrors([householdErrors.membersCountMismatch(at, declared, m.list.length)]);
-      await out.write({ ...row, final, ...(final && m ? { members: m.list } : {}) });
+    const final = lastValidIndex.get(key) === index;
+    const rejected = m?.invalid || invalidHouseholds.has(key);
+    if (!rejected && !(final && m)) await out.writeLine(`${line.slice(0, -1)},"final":${final}}`);
+    else {
+      const row = JSON.parse(line) as ImportRow;
+      const at = { sheet: row.sheet ?? 'Hộ', row: row.sheetRow ?? 0, column: null, col: null, value: row.householdCode };
+      if (rejected) {
+        result.valid--;
+        result.invalid++;
+        await emitErrors([m?.invalid ? householdErrors.membersInvalid(at, m.rows) : householdErrors.otherRowInvalid(at)]);
+      } else {
+        const declared = row.facts.membersCount;
+        if (m && declared !== undefined && declared !== m.list.length) await emitErrors([householdErrors.membersCountMismatch(at, declared, m.list.length)]);
+        await out.write({ ...row, final, members: m!.list });
+      }
     }
     index++;
   }
