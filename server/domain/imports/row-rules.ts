@@ -73,14 +73,30 @@ const PARSERS: Record<string, (raw: Raw) => Parsed<unknown>> = {
   ethnic_group: parseText,
 };
 
+interface MappedColumn {
+  col: number;
+  key: string;
+  column: string;
+  parse: ((raw: Raw) => Parsed<unknown>) | undefined;
+}
+const mappedColumns = new WeakMap<ColumnMap, MappedColumn[]>();
+/** Each mapped column with its header and parser, worked out once per header (not once per cell). */
+function columnsOf(map: ColumnMap): MappedColumn[] {
+  let cols = mappedColumns.get(map);
+  if (!cols) {
+    cols = [...map.keys].map(([col, key]) => ({ col, key, column: map.titles.get(col) ?? key, parse: key.startsWith('ind:') ? parseYesNo : PARSERS[key] }));
+    mappedColumns.set(map, cols);
+  }
+  return cols;
+}
+
 /** Parses every mapped cell; blank rows give null (skipped silently). */
 export function parseCells(r: SheetRow, map: ColumnMap, errors: ImportError[]): Record<string, unknown> | null {
   const values: Record<string, unknown> = {};
   let blank = true;
-  for (const [col, key] of map.keys) {
+  for (const { col, key, column, parse } of columnsOf(map)) {
     const raw = r.cells.get(col) ?? null;
     if (raw !== null) blank = false;
-    const column = map.titles.get(col) ?? key;
     if (raw !== null && typeof raw === 'object' && 'error' in raw) {
       if (raw.error === FORMULA_WITHOUT_VALUE) {
         errors.push({ sheet: r.sheet, row: r.row, column, col, code: FORMULA_WITHOUT_VALUE, value: '', message: msg('Ô chứa công thức không có giá trị hợp lệ lưu sẵn (chưa tính, hoặc lỗi như #DIV/0!); hãy sửa, tính lại và lưu tệp (hoặc dán giá trị) rồi tải lên lại', 'The cell holds a formula with no valid saved value (never calculated, or an error such as #DIV/0!); fix it, recalculate and save the file (or paste values), then upload it again') });
@@ -89,13 +105,23 @@ export function parseCells(r: SheetRow, map: ColumnMap, errors: ImportError[]): 
       }
       continue;
     }
-    const parse = key.startsWith('ind:') ? parseYesNo : PARSERS[key];
     if (!parse) continue;
     const p = parse(raw as Raw);
     if (p.ok) values[key] = p.value;
     else errors.push({ sheet: r.sheet, row: r.row, column, col, code: p.code, value: displayOf(raw as Raw), message: p.message });
   }
   return blank ? null : values;
+}
+
+/** The indicator columns' value keys, and the indicator codes of each round, per context (not per row). */
+const indicatorLookups = new WeakMap<RowContext, { keys: string[]; byRound: Map<number, Set<string>> }>();
+function indicatorLookup(ctx: RowContext) {
+  let l = indicatorLookups.get(ctx);
+  if (!l) {
+    l = { keys: ctx.indicators.map((i) => indicatorKey(i.code)), byRound: new Map(Object.entries(ctx.indicatorsByRound).map(([round, codes]) => [Number(round), new Set(codes)])) };
+    indicatorLookups.set(ctx, l);
+  }
+  return l;
 }
 
 const schemas = new WeakMap<RowContext, ObjectSchema>();
@@ -221,10 +247,12 @@ export function validateHouseholdRow(ctx: RowContext, r: SheetRow, map: ColumnMa
   const ethnicText = values.ethnic_group as string | null | undefined;
   const ethnic = ethnicText ? resolveEthnicGroup(ethnicText) : null;
   if (ethnicText && !ethnic) push('ethnicGroup', 'UNKNOWN_ETHNIC_GROUP', ethnicText, msg('Không có dân tộc này trong danh mục 54 dân tộc', 'Not one of the 54 ethnic groups of Viet Nam'));
-  const known = round !== undefined ? new Set(ctx.indicatorsByRound[round] ?? []) : null;
+  const lookup = indicatorLookup(ctx);
+  const known = round !== undefined ? (lookup.byRound.get(round) ?? new Set<string>()) : null;
   const deprivations: string[] = [];
-  for (const ind of ctx.indicators) {
-    if (values[indicatorKey(ind.code)] !== true) continue;
+  for (let i = 0; i < ctx.indicators.length; i++) {
+    const ind = ctx.indicators[i]!;
+    if (values[lookup.keys[i]!] !== true) continue;
     if (known && !known.has(ind.code)) push(ind.code, 'INDICATOR_NOT_IN_SET', 'x', msg(`Chỉ số "${ind.vi}" không thuộc bộ tiêu chí của năm ${round}`, `Indicator "${ind.en}" is not part of the criteria of round ${round}`));
     else deprivations.push(ind.code);
   }
