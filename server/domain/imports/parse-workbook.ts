@@ -1,5 +1,5 @@
 /**
- * Streams a survey workbook (exceljs WorkbookReader, in a worker thread: sheet-reader.ts; the non-streaming reader takes 1.5 GiB for 100k rows, see
+ * Streams a survey workbook (exceljs WorkbookReader — the non-streaming reader takes 1.5 GiB for 100k rows, see
  * stack-notes) after the zip check, validates every row and writes the valid rows and all errors as NDJSON.
  * Runs in the parser child process (parse-worker.ts), never in the API process.
  */
@@ -15,10 +15,10 @@ import { NdjsonWriter, readLines } from './files.ts';
 import { householdErrors } from './household-errors.ts';
 import { msg, parseCells, validateHouseholdRow, validateMemberRow, type RowContext, type SheetRow } from './row-rules.ts';
 import { householdKey, type ImportError, type ImportRow } from './types.ts';
-import { displayOf, type Raw } from './values.ts';
+import { displayOf, rawOf, type Raw } from './values.ts';
 import { checkXlsxZip, type ZipLimits } from './zip-check.ts';
 import { IdNumbersInFile } from './id-numbers.ts';
-import { readSheets } from './sheet-reader.ts';
+import ExcelJS from './exceljs.ts';
 
 export interface ParseJob {
   file: string;
@@ -27,8 +27,6 @@ export interface ParseJob {
   sheetsFile: string;
   ctx: RowContext;
   limits: ZipLimits;
-  /** The child's heap budget, also given to the reader thread (runner.ts sets it). */
-  memoryMb?: number;
 }
 
 export interface SheetInfo {
@@ -46,6 +44,16 @@ export interface ParseResult {
 }
 
 const HEADER_SEARCH_ROWS = 10;
+
+function cellsOf(values: unknown): Map<number, Raw | { error: string }> {
+  const cells = new Map<number, Raw | { error: string }>();
+  if (!Array.isArray(values)) return cells;
+  for (let i = 1; i < values.length; i++) {
+    const v = rawOf(values[i]);
+    if (v !== null) cells.set(i, v);
+  }
+  return cells;
+}
 
 function headerTexts(cells: Map<number, Raw | { error: string }>): (string | null)[] {
   const max = Math.max(0, ...cells.keys());
@@ -89,8 +97,9 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
     result.errorCount += errs.length;
   };
 
-  for await (const ws of readSheets(job.file, job.memoryMb)) {
-    const sheet = ws.name;
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(job.file, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+  for await (const ws of reader) {
+    const sheet = (ws as unknown as { name?: string }).name ?? 'Sheet';
     const folded = foldKey(sheet);
     const kind: 'households' | 'members' = MEMBER_SHEETS.has(folded) ? 'members' : 'households';
     const named = HOUSEHOLD_SHEETS.has(folded) || MEMBER_SHEETS.has(folded);
@@ -176,10 +185,10 @@ export async function parseWorkbook(job: ParseJob, onProgress: (processed: numbe
       pending.length = 0;
     };
 
-    for await (const row of ws.rows) {
+    for await (const row of ws) {
       processed++;
       if (processed % 1000 === 0) onProgress(processed, zip.rows);
-      const r: SheetRow = { sheet, row: row.number, cells: new Map(row.cells) };
+      const r: SheetRow = { sheet, row: row.number, cells: cellsOf(row.values) };
       if (info && r.cells.size) info.lastColumn = Math.max(info.lastColumn, ...r.cells.keys());
       if (!decided) {
         if (r.row <= HEADER_SEARCH_ROWS) {
