@@ -12,7 +12,7 @@ import { inTransaction } from '../../db/tx.ts';
 import { AppError, errors, loggableError } from '../../errors.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { cleanText } from '../text.ts';
-import { applyRowsWith, type RowSource } from './apply.ts';
+import { applyRowsWith, IMPORT_BATCH, type RowSource } from './apply.ts';
 import { refreshStatistics } from '../../db/maintenance.ts';
 import { deleteChunks, hasChunks, ndjsonValues, readChunks, writeChunks } from './chunks-repository.ts';
 import { failureOf, failures, ImportFailureError } from './failures.ts';
@@ -88,7 +88,7 @@ export async function startImport(ctx: Ctx, upload: Upload): Promise<{ id: strin
 }
 
 /** The parsed rows an import holds in the database, read chunk by chunk (inside the commit's transaction). */
-function storedSource(exec: Ctx['db'], id: string, batchSize = 2000): RowSource {
+function storedSource(exec: Ctx['db'], id: string, batchSize = IMPORT_BATCH): RowSource {
   return {
     async *batches() {
       let batch: ImportRow[] = [];

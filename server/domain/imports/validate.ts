@@ -12,7 +12,7 @@ import { AppError, loggableError } from '../../errors.ts';
 import { approvedKeys } from '../rounds/guard.ts';
 import { wardInScope } from '../scope.ts';
 import { listWards } from '../units/repository.ts';
-import { applyRows, type RowSource } from './apply.ts';
+import { applyRows, IMPORT_BATCH, type RowSource } from './apply.ts';
 import { chunksToFile, writeChunks } from './chunks-repository.ts';
 import { failures, failureOf } from './failures.ts';
 import { jobTmpDir, NdjsonWriter, readNdjson, readNdjsonBatches } from './files.ts';
@@ -44,7 +44,7 @@ async function rowContext(ctx: Ctx): Promise<RowContext> {
   };
 }
 
-export function fileSource(file: string, batchSize = 2000): RowSource {
+export function fileSource(file: string, batchSize = IMPORT_BATCH): RowSource {
   return { batches: () => readNdjsonBatches(file, batchSize) };
 }
 
