@@ -24,8 +24,6 @@ import { householdKey, type ImportError, type ImportRow } from './types.ts';
 import { registryIdWarnings } from './id-warnings.ts';
 import { applyAssessments, emptyResult, planAssessment, refreshMasks, stableJson, type ApplyResult, type Known, type Planned, type Run } from './apply-steps.ts';
 
-export { stableJson, type ApplyResult } from './apply-steps.ts';
-
 export type ApplyCtx = Pick<Ctx, 'db' | 'config' | 'actor' | 'requestId'>;
 
 /** Rows in batches; `final` must be set on the last row of each household (arraySource does it). */

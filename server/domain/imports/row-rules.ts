@@ -79,16 +79,19 @@ interface MappedColumn {
   column: string;
   parse: ((raw: Raw) => Parsed<unknown>) | undefined;
 }
-const mappedColumns = new WeakMap<ColumnMap, MappedColumn[]>();
-/** Each mapped column with its header and parser, worked out once per header (not once per cell). */
-function columnsOf(map: ColumnMap): MappedColumn[] {
-  let cols = mappedColumns.get(map);
-  if (!cols) {
-    cols = [...map.keys].map(([col, key]) => ({ col, key, column: map.titles.get(col) ?? key, parse: key.startsWith('ind:') ? parseYesNo : PARSERS[key] }));
-    mappedColumns.set(map, cols);
-  }
-  return cols;
+/** `build(key)` computed once per key object (a header, a context) instead of once per row or cell. */
+function oncePer<K extends object, V>(build: (key: K) => V): (key: K) => V {
+  const built = new WeakMap<K, V>();
+  return (key) => {
+    if (!built.has(key)) built.set(key, build(key));
+    return built.get(key)!;
+  };
 }
+
+/** Each mapped column with its header and parser. */
+const columnsOf = oncePer((map: ColumnMap): MappedColumn[] =>
+  [...map.keys].map(([col, key]) => ({ col, key, column: map.titles.get(col) ?? key, parse: key.startsWith('ind:') ? parseYesNo : PARSERS[key] })),
+);
 
 /** Parses every mapped cell; blank rows give null (skipped silently). */
 export function parseCells(r: SheetRow, map: ColumnMap, errors: ImportError[]): Record<string, unknown> | null {
@@ -113,24 +116,14 @@ export function parseCells(r: SheetRow, map: ColumnMap, errors: ImportError[]): 
   return blank ? null : values;
 }
 
-/** The indicator columns' value keys, and the indicator codes of each round, per context (not per row). */
-const indicatorLookups = new WeakMap<RowContext, { keys: string[]; byRound: Map<number, Set<string>> }>();
-function indicatorLookup(ctx: RowContext) {
-  let l = indicatorLookups.get(ctx);
-  if (!l) {
-    l = { keys: ctx.indicators.map((i) => indicatorKey(i.code)), byRound: new Map(Object.entries(ctx.indicatorsByRound).map(([round, codes]) => [Number(round), new Set(codes)])) };
-    indicatorLookups.set(ctx, l);
-  }
-  return l;
-}
+/** The indicator columns' value keys, and the indicator codes of each round. */
+const indicatorLookup = oncePer((ctx: RowContext) => ({
+  keys: ctx.indicators.map((i) => indicatorKey(i.code)),
+  byRound: new Map(Object.entries(ctx.indicatorsByRound).map(([round, codes]) => [Number(round), new Set(codes)])),
+}));
 
-const schemas = new WeakMap<RowContext, ObjectSchema>();
-/** joi schema of a household row; built once per context (building it per row costs more than validating). */
-const householdSchema = (ctx: RowContext) => {
-  let s = schemas.get(ctx);
-  if (!s) schemas.set(ctx, (s = householdRowSchema(ctx)));
-  return s;
-};
+/** joi schema of a household row (building it per row costs more than validating). */
+const householdSchema = oncePer((ctx: RowContext): ObjectSchema => householdRowSchema(ctx));
 
 const householdRowSchema = (ctx: RowContext) =>
   Joi.object({
