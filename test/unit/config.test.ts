@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 
@@ -9,6 +10,17 @@ describe('config', () => {
     expect(c.dataDir).to.match(/data$/);
     // Round 2018 already used the raised city lines (domain.md §3, issue 12 §4).
     expect(c.criteriaRounds.city).to.deep.equal([{ from: 2015, to: 2017, set: 'hcm-2016-2018' }, { from: 2018, to: 2020, set: 'hcm-2019-2020' }]);
+  });
+
+  it('.env.example, copied as it is, gives the same configuration as no environment (its values are the defaults)', () => {
+    const env: Record<string, string> = {};
+    for (const line of fs.readFileSync(new URL('../../.env.example', import.meta.url), 'utf8').split('\n')) {
+      const m = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+      if (m) env[m[1]!] = m[2]!;
+    }
+    expect(Object.keys(env)).to.include.members(['CRITERIA_ROUNDS', 'PORT', 'DATABASE_URL']);
+    // Its CRITERIA_ROUNDS once still had round 2018 under the old city lines, unlike the default (domain.md §3).
+    expect(loadConfig(env)).to.deep.equal(loadConfig({}));
   });
 
   it('refuses bad values and names every bad key at once', () => {
