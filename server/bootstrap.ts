@@ -12,7 +12,7 @@ import { countWards } from './domain/units/repository.ts';
 import { importUnitsGeoJson } from './domain/units/service.ts';
 import { DEFAULT_BOUNDARIES } from './domain/units/catalogue.ts';
 import { ensureFirstAdmin } from './domain/users/service.ts';
-import { applyCriteriaSchedule } from './domain/assessments/service.ts';
+import { applyCriteriaScheduleAtStart } from './domain/assessments/schedule.ts';
 import { ImportJobs, instanceName } from './domain/imports/jobs.ts';
 import { ReadRouting } from './db/replica.ts';
 import { validateImport } from './domain/imports/validate.ts';
@@ -63,10 +63,10 @@ export async function openRegistry(config: Config, logger: Logger, opts: OpenReg
         logger.info({ wards: r.created }, 'loaded the shipped (schematic) ward boundaries');
       }
       await ensureFirstAdmin(database.db, config, opts.announce ?? ((t) => process.stdout.write(t)));
-      // Once per database (issue 12 §4): assessments classified under another set than the configured schedule are
-      // re-classified, in rounds not approved, audited. Under the migration lock so only one instance does it.
+      // Assessments classified under another set than the configured schedule are re-classified, in rounds not approved,
+      // audited — skipped when the last check still stands (schedule.ts). Under the migration lock so only one instance does it.
       const scheduleCtx = { config, db: database.db, engine: database.engine, logger, migrations: applied, secret: loadSecret(config), reads, actor: systemActor('criteria-schedule'), requestId: 'bootstrap' };
-      for (const s of await applyCriteriaSchedule(scheduleCtx)) {
+      for (const s of (await applyCriteriaScheduleAtStart(scheduleCtx)) ?? []) {
         logger.warn({ setId: s.setId, rounds: s.rounds, assessments: s.assessments, changed: s.changed }, 're-classified assessments under the configured criteria schedule');
       }
       return applied;

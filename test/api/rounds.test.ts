@@ -243,7 +243,7 @@ describe('rounds: the official record per ward and round', function () {
   });
 
   it('a database made before the switch re-classifies its round-2018 assessments once at start (not approved rounds), audited', async () => {
-    const { applyCriteriaSchedule } = await import('../../server/domain/assessments/service.ts');
+    const { applyCriteriaSchedule } = await import('../../server/domain/assessments/schedule.ts');
     const { systemActor } = await import('../../server/context.ts');
     const deps = t.registry.deps;
     const ctx = { ...deps, actor: systemActor('criteria-schedule'), requestId: 'test' };
@@ -261,7 +261,36 @@ describe('rounds: the official record per ward and round', function () {
     const audit = await deps.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'reclassify'), eq(auditEvents.entityId, open.id)));
     expect(audit[0]!.meta).to.deep.include({ round: 2018, setId: 'hcm-2019-2020' });
     expect((audit[0]!.meta as { reason: string }).reason).to.match(/CRITERIA_ROUNDS/);
-    expect(await applyCriteriaSchedule(ctx)).to.have.length(1); // the approved one still differs; it stays as approved
+    expect(await applyCriteriaSchedule(ctx)).to.deep.equal([]); // the approved one still differs; it stays as approved
+  });
+
+  it('at start, the check is skipped while its last result stands, and runs again when a ward-round it left is reopened', async () => {
+    const { applyCriteriaScheduleAtStart } = await import('../../server/domain/assessments/schedule.ts');
+    const { systemActor } = await import('../../server/context.ts');
+    const deps = t.registry.deps;
+    const ctx = { ...deps, actor: systemActor('criteria-schedule'), requestId: 'test' };
+    // The previous test left household OLD-2018-B's round 2018 (ward 26779, approved) under the old set.
+    expect(await applyCriteriaScheduleAtStart(ctx)).to.equal(null);
+    // Nothing the registry does writes an assessment of another set while the schedule stays; a row made so by hand
+    // shows the start-up check does not read the assessments when its last result stands.
+    const planted = await createHousehold(district, { wardCode: '26776', householdCode: 'OLD-2018-C' });
+    expect((await putAssessment(district, planted.id, 2018, income(25_000_000, 'year'))).status).to.equal(200);
+    const oldSet = sql`update assessments set city_category = 'near_poor', results = jsonb_set(jsonb_set(results, '{city,setId}', '"hcm-2016-2018"'), '{city,category}', '"near_poor"') where round = 2018 and household_id = ${planted.id}`;
+    await deps.db.execute(oldSet);
+    expect(await applyCriteriaScheduleAtStart(ctx)).to.equal(null);
+    // Reopening the ward-round it had to leave makes the next start check again: both rows move to the raised lines.
+    expect((await district.post('/api/rounds/2018/wards/26779/reopen', { reason: 'Áp dụng chuẩn nghèo mới' })).status).to.equal(200);
+    const done = await applyCriteriaScheduleAtStart(ctx);
+    expect(done!.map((d) => [d.setId, d.rounds, d.changed])).to.deep.equal([['hcm-2019-2020', [2018], 2]]);
+    const rows = await deps.db.select().from(assessments).where(eq(assessments.round, 2018));
+    expect(rows.filter((r) => r.results && (r.results as any).city.setId === 'hcm-2016-2018')).to.deep.equal([]);
+    expect(await applyCriteriaScheduleAtStart(ctx)).to.equal(null);
+    // Another schedule (the raised city lines from 2019 only) is checked again at the next start.
+    const moved = { ...ctx, config: { ...ctx.config, criteriaRounds: { ...ctx.config.criteriaRounds, city: ctx.config.criteriaRounds.city.map((r) => ({ ...r })) } } };
+    moved.config.criteriaRounds.city.find((r) => r.set === 'hcm-2019-2020')!.from = 2019;
+    moved.config.criteriaRounds.city.find((r) => r.set === 'hcm-2016-2018')!.to = 2018;
+    const redone = await applyCriteriaScheduleAtStart(moved);
+    expect(redone!.map((d) => [d.setId, d.rounds])).to.deep.include(['hcm-2016-2018', [2018]]);
   });
 
   it('member facts: null derives nothing; a child of school age not in school is derived (age at the survey date); a contradicted tick warns', async () => {

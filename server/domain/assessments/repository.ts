@@ -1,6 +1,6 @@
 /** All SQL of the assessments area. Callers have already checked the household is in the actor's scope. */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
+import { queryRows, type Executor } from '../../db/client.ts';
 import { assessments, households } from '../../db/schema.ts';
 
 export type AssessmentRow = typeof assessments.$inferSelect;
@@ -53,10 +53,26 @@ export async function categoriesOf(exec: Executor, householdIds: string[]) {
 }
 
 /** How many assessments of a round were classified under the standard by a set other than `setId`. */
-export async function countOtherSets(exec: Executor, standard: 'city' | 'national', round: number, setId: string): Promise<number> {
-  const [row] = await exec
-    .select({ n: sql<number>`count(*)::int` })
-    .from(assessments)
-    .where(and(eq(assessments.round, round), sql`${assessments.results}->${standard}->>'setId' <> ${setId}`));
-  return row?.n ?? 0;
+/** One (standard, round) of the configured criteria schedule: the set that must classify that round. */
+export interface ScheduledSet {
+  standard: 'city' | 'national';
+  round: number;
+  setId: string;
+}
+
+/**
+ * Assessments classified under another set than the schedule names, counted per (standard, round, ward) in ONE scan
+ * of the assessments (the start-up check; ten counts, one per standard and round, took 21 s on a 116,000-household
+ * PGlite district).
+ */
+export async function otherSetCounts(exec: Executor, schedule: readonly ScheduledSet[]): Promise<{ standard: 'city' | 'national'; round: number; wardCode: string; n: number }[]> {
+  if (schedule.length === 0) return [];
+  return queryRows(
+    exec,
+    sql`select s.standard, s.round, h.ward_code as "wardCode", count(*)::int as n
+        from unnest(${sql.param(schedule.map((s) => s.standard))}::text[], ${sql.param(schedule.map((s) => s.round))}::int[], ${sql.param(schedule.map((s) => s.setId))}::text[]) as s(standard, round, set_id)
+        join assessments a on a.round = s.round and (a.results -> s.standard ->> 'setId') <> s.set_id
+        join households h on h.id = a.household_id
+        group by 1, 2, 3 order by 1, 2, 3`,
+  );
 }

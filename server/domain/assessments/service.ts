@@ -211,21 +211,3 @@ export async function reclassifyUnderLatest(ctx: Ctx, setId: string, round?: num
     return summary;
   });
 }
-
-/**
- * Brings stored assessments in line with CRITERIA_ROUNDS once, at start: assessments of a round that a different set
- * classified (e.g. round 2018 under the 21/28 M lines, before the schedule moved it to the raised lines, domain.md
- * §3) are re-classified under the configured set — only in ward lists that are not approved; audited as
- * `reclassify` with the reason. Returns the summaries of the rounds that had any.
- */
-export async function applyCriteriaSchedule(ctx: Ctx): Promise<ReclassifySummary[]> {
-  const done: ReclassifySummary[] = [];
-  for (const standard of ['city', 'national'] as const) {
-    for (let round = ctx.config.roundMin; round <= ctx.config.roundMax; round++) {
-      const setId = setIdForRound(ctx.config, standard, round);
-      if (!setId || (await repo.countOtherSets(ctx.db, standard, round, setId)) === 0) continue;
-      done.push(await reclassifyUnderLatest(ctx, setId, round, { onlyOtherSets: true, reason: `CRITERIA_ROUNDS: round ${round} is classified by ${setId}` }));
-    }
-  }
-  return done;
-}
