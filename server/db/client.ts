@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -86,7 +87,27 @@ function loadPgDriver() {
   return pgDriver;
 }
 
+/**
+ * PGlite is PostgreSQL compiled to WebAssembly. V8 compiles each function quickly (Liftoff) and recompiles the ones
+ * that get hot with its optimising compiler; during start-up so many functions crossed the default budget (1.8 M) that
+ * the main thread then waited 400–500 ms on that compilation, right when the first request came in. A higher budget
+ * (set before the module is instantiated) lets start-up run on the baseline code and tiers up only what stays hot:
+ * first answer after a restart 2.0–2.9 → 1.5–1.8 s on this machine; list, search, report and write figures of the
+ * demo district within their run-to-run spread (issue 14, docs/BENCHMARKS.md). A V8 without this flag ignores it.
+ */
+let wasmTieringSet = false;
+function tierUpLater(): void {
+  if (wasmTieringSet) return;
+  wasmTieringSet = true;
+  try {
+    v8.setFlagsFromString('--wasm-tiering-budget=10000000');
+  } catch {
+    /* an engine without the flag: the default tiering */
+  }
+}
+
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (!opts.databaseUrl) tierUpLater();
   if (opts.databaseUrl) {
     const { pg, drizzlePg } = await loadPgDriver();
     const pool = await openPool(pg, opts.databaseUrl, opts.poolSize, opts.applicationName);
