@@ -92,8 +92,9 @@ function loadPgDriver() {
  * that get hot with its optimising compiler; during start-up so many functions crossed the default budget (1.8 M) that
  * the main thread then waited 400–500 ms on that compilation, right when the first request came in. A higher budget
  * (set before the module is instantiated) lets start-up run on the baseline code and tiers up only what stays hot:
- * first answer after a restart 2.0–2.9 → 1.5–1.8 s on this machine; list, search, report and write figures of the
- * demo district within their run-to-run spread (issue 14, docs/BENCHMARKS.md). A V8 without this flag ignores it.
+ * first answer after a restart, 8 paired runs on the 2 × EPYC machine, median 2.6 → 2.1 s; list, search, report and
+ * write figures of the demo district within their run-to-run spread (issue 14, docs/BENCHMARKS.md). A V8 without this
+ * flag refuses it, which is caught: the default tiering then.
  */
 let wasmTieringSet = false;
 function tierUpLater(): void {
