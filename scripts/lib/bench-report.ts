@@ -12,6 +12,8 @@ import type { WriteFigures } from './bench-writes.ts';
 interface DatasetResults {
   load: LoadResult;
   report: LatencyResult;
+  /** Restart of the loaded registry: spawn to the first answer (absent in results from before it was measured). */
+  restartFirstAnswerMs?: number;
   apiPeakRssMiB: number;
   loadRuns?: LoadRunResult[];
   writes?: WriteFigures;
@@ -61,6 +63,7 @@ export function summaryRows(engines: Record<string, EngineResults>): string[][] 
       if (!d) continue;
       const set = label === 'demo' ? 'demo district' : 'district';
       rows.push([name, `load ${set} via ${label === 'demo' ? 'the demo loader' : 'applyRows'} (${d.load.households} hh × ${rounds(d.load.rounds.length)})`, `${s(d.load.loadMs)}, ${d.load.rowsPerSecond} rows/s`, '', '']);
+      if (d.restartFirstAnswerMs !== undefined) rows.push([name, `${set}: restart (\`npm start\`), first answer`, s(d.restartFirstAnswerMs), '', '']);
       rows.push([name, `rates report, ${set} (p50 / p95)`, `${d.report.p50Ms} / ${d.report.p95Ms} ms`, '< 100 ms', name === 'postgres' ? yes(d.report.p95Ms < 100) : `(${yes(d.report.p95Ms < 100)})`]);
       if (d.writes) {
         const w = d.writes;
