@@ -63,8 +63,9 @@ export async function openRegistry(config: Config, logger: Logger, opts: OpenReg
         logger.info({ wards: r.created }, 'loaded the shipped (schematic) ward boundaries');
       }
       await ensureFirstAdmin(database.db, config, opts.announce ?? ((t) => process.stdout.write(t)));
-      // Assessments classified under another set than the configured schedule are re-classified, in rounds not approved,
-      // audited — skipped when the last check still stands (schedule.ts). Under the migration lock so only one instance does it.
+      // Assessments classified under another set than the configured schedule are re-classified, in rounds not
+      // approved, audited; skipped while the last check stands (schedule.ts). Under the migration lock so only one
+      // instance does it.
       const scheduleCtx = { config, db: database.db, engine: database.engine, logger, migrations: applied, secret: loadSecret(config), reads, actor: systemActor('criteria-schedule'), requestId: 'bootstrap' };
       for (const s of (await applyCriteriaScheduleAtStart(scheduleCtx)) ?? []) {
         logger.warn({ setId: s.setId, rounds: s.rounds, assessments: s.assessments, changed: s.changed }, 're-classified assessments under the configured criteria schedule');

@@ -52,7 +52,6 @@ export async function categoriesOf(exec: Executor, householdIds: string[]) {
     .where(inArray(assessments.householdId, householdIds));
 }
 
-/** How many assessments of a round were classified under the standard by a set other than `setId`. */
 /** One (standard, round) of the configured criteria schedule: the set that must classify that round. */
 export interface ScheduledSet {
   standard: 'city' | 'national';
