@@ -93,8 +93,9 @@ function loadPgDriver() {
  * the main thread then waited 400–500 ms on that compilation, right when the first request came in. A higher budget
  * (set before the module is instantiated) lets start-up run on the baseline code and tiers up only what stays hot:
  * first answer after a restart, 8 paired runs on the 2 × EPYC machine, median 2.6 → 2.1 s; list, search, report and
- * write figures of the demo district within their run-to-run spread (issue 14, docs/BENCHMARKS.md). A V8 without this
- * flag refuses it, which is caught: the default tiering then.
+ * write figures of the demo district within their run-to-run spread; a 20,000-row PGlite import (validate + commit,
+ * three runs each way) 22.8–30.8 s with it, 22.1–27.2 s without: within the spread, perhaps a little slower (issue 14,
+ * docs/BENCHMARKS.md). A V8 without this flag refuses it, which is caught: the default tiering then.
  */
 let wasmTieringSet = false;
 function tierUpLater(): void {
