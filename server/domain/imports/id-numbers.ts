@@ -4,7 +4,7 @@
  * too. The head's number on the household row and on the head's own member row ("Chủ hộ"), or on the household's rows
  * of other rounds, is the same person in the same household and fine. Runs in the parser child, on every row.
  */
-import { columnOf, msg, type ColumnMap } from './row-rules.ts';
+import { columnOf, msg, type ColumnMap } from './row-cells.ts';
 import type { ImportError } from './types.ts';
 
 interface Seen {

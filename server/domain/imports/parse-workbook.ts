@@ -13,7 +13,8 @@ import {
 import { failures, ImportFailureError } from './failures.ts';
 import { NdjsonWriter, readLines } from './files.ts';
 import { householdErrors } from './household-errors.ts';
-import { msg, parseCells, validateHouseholdRow, validateMemberRow, type RowContext, type SheetRow } from './row-rules.ts';
+import { msg, parseCells, type SheetRow } from './row-cells.ts';
+import { validateHouseholdRow, validateMemberRow, type RowContext } from './row-rules.ts';
 import { householdKey, type ImportError, type ImportRow } from './types.ts';
 import { displayOf, rawOf, type Raw } from './values.ts';
 import { checkXlsxZip, type ZipLimits } from './zip-check.ts';
