@@ -4,7 +4,7 @@
  * - every string refuses control, bidi and zero-width characters (INVALID_CHARACTERS);
  * - `.identityText()` (names, addresses, relations) also refuses look-alike scripts and legacy-font text;
  * - `.householdCode()` allows ASCII letters, digits and "- / ." only.
- * The error types are the stable codes themselves; http/validate.ts gives them their Vietnamese message.
+ * The error types are the stable codes themselves; joi-messages.ts gives them their Vietnamese message.
  */
 import BaseJoi from 'joi';
 import { TEXT_MESSAGES, householdCodeProblem, identityTextProblem, plainTextProblem, type TextProblem } from './text-safety.ts';
