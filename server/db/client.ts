@@ -97,10 +97,7 @@ function loadPgDriver() {
  * three runs each way) 22.8–30.8 s with it, 22.1–27.2 s without: within the spread, perhaps a little slower (issue 14,
  * docs/BENCHMARKS.md). A V8 without this flag refuses it, which is caught: the default tiering then.
  */
-let wasmTieringSet = false;
 function tierUpLater(): void {
-  if (wasmTieringSet) return;
-  wasmTieringSet = true;
   try {
     v8.setFlagsFromString('--wasm-tiering-budget=10000000');
   } catch {

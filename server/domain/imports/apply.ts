@@ -48,10 +48,9 @@ export interface ApplyOptions {
  * (issue 14: peak RSS ≤ 400 MiB), for twice the statements (a few more milliseconds each on PostgreSQL).
  */
 export const IMPORT_BATCH = 1000;
-const DEFAULT_BATCH = IMPORT_BATCH;
 
 /** An in-memory array as a source, marking each household's last row as `final`. */
-export function arraySource(rows: ImportRow[], batchSize = DEFAULT_BATCH): RowSource {
+export function arraySource(rows: ImportRow[], batchSize = IMPORT_BATCH): RowSource {
   const last = new Map<string, number>();
   rows.forEach((r, i) => last.set(householdKey(r), i));
   return {
